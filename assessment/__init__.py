@@ -1,0 +1,1 @@
+"""Scoring engine (rules -> indicator values -> scores); built by the assessment issue."""

@@ -1,0 +1,1 @@
+"""Database access: settings, engines, models and query functions (no Streamlit here)."""

@@ -1,0 +1,85 @@
+"""Regions, the data date and the area key used to group any table by county/township/village."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import ColumnElement, func, inspect, literal, select, true
+
+from data_access.db import engine
+from data_access.models.monitoring import DatasetInfo, Region
+
+LEVELS = ("city", "county", "township", "village")
+_KEY_LENGTH = {"county": 6, "township": 9, "village": 12}
+
+
+def area_key(village_code: ColumnElement, level: str) -> ColumnElement:
+    """SQL expression giving the area code of a row at a level, from its village code.
+
+    At city level it is a constant; group_keys() leaves it out of GROUP BY.
+    """
+    if level == "city":
+        return literal("city", literal_execute=True)
+    if level not in _KEY_LENGTH:
+        raise ValueError(f"unknown level {level!r}")
+    if level == "village":
+        return village_code
+    return func.substr(village_code, 1, _KEY_LENGTH[level])
+
+
+def group_keys(level: str, key: ColumnElement) -> list[ColumnElement]:
+    """The GROUP BY list for a level: nothing at city level."""
+    return [] if level == "city" else [key]
+
+
+def in_county(village_code: ColumnElement, county: str | None):
+    """Filter rows to one county by the village code prefix (None: no filter)."""
+    if county is None:
+        return true()
+    if not (county.isdigit() and len(county) == 6):
+        raise ValueError(f"county must be a 6-digit code, got {county!r}")
+    return village_code.like(county + "%")
+
+
+def regions(level: str, county: str | None = None) -> pd.DataFrame:
+    """Regions of a level: code, name, parent_code, is_tuopin_county, is_tuopin_village."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    q = (select(Region.code, Region.name, Region.parent_code, Region.is_tuopin_county,
+                Region.is_tuopin_village).where(Region.level == level).order_by(Region.code))
+    if county is not None and level in ("township", "village"):
+        q = q.where(in_county(Region.code, county))
+    with engine("monitoring").connect() as conn:
+        return pd.DataFrame(conn.execute(q).mappings().all(),
+                            columns=["code", "name", "parent_code", "is_tuopin_county",
+                                     "is_tuopin_village"])
+
+
+def dataset_info() -> dict[str, str]:
+    """Facts about the loaded monitoring data (source, data_date, ...); empty when unknown."""
+    eng = engine("monitoring")
+    if not inspect(eng).has_table(DatasetInfo.__tablename__):
+        return {}
+    with eng.connect() as conn:
+        return dict(conn.execute(select(DatasetInfo.key, DatasetInfo.value)).all())
+
+
+def data_date() -> date:
+    """The as-of date of the data (数据截至): recorded at load, else today."""
+    info = dataset_info()
+    return date.fromisoformat(info["data_date"]) if "data_date" in info else date.today()
+
+
+def is_demo() -> bool:
+    """True while the data is the synthetic demo set."""
+    return dataset_info().get("source") == "demo"
+
+
+def village_counts(level: str, county: str | None = None) -> pd.DataFrame:
+    """Administrative villages per area (I3's denominator). Columns: code, villages."""
+    key = area_key(Region.code, level).label("code")
+    q = (select(key, func.count()).where(Region.level == "village", in_county(Region.code, county))
+         .group_by(*group_keys(level, key)))
+    with engine("monitoring").connect() as conn:
+        return pd.DataFrame(conn.execute(q).all(), columns=["code", "villages"])

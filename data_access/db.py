@@ -1,0 +1,60 @@
+"""Engines: one per database URL per process, created lazily."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import Engine, create_engine, event
+
+from data_access.settings import settings
+
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+
+
+def engine_for_url(url: str) -> Engine:
+    """Create (once) the engine for a URL; SQLite gets foreign keys and a busy timeout."""
+    with _lock:
+        if url not in _engines:
+            _engines[url] = _create(url)
+        return _engines[url]
+
+
+def _create(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_recycle=1800)
+    eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(eng, "connect")
+    def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+
+    return eng
+
+
+def engine(name: str) -> Engine:
+    """The engine of one logical database: 'monitoring', 'industry' or 'app'."""
+    s = settings()
+    url = {"monitoring": s.monitoring_url, "industry": s.industry_url, "app": s.app_url}[name]
+    return engine_for_url(url)
+
+
+def dispose(engines: list[Engine]) -> None:
+    """Close and forget the given engines (their files are about to be replaced)."""
+    with _lock:
+        for eng in engines:
+            eng.dispose()
+            for url in [u for u, e in _engines.items() if e is eng]:
+                del _engines[url]
+
+
+def reset() -> None:
+    """Dispose every engine and forget settings (tests switch data folders)."""
+    with _lock:
+        for eng in _engines.values():
+            eng.dispose()
+        _engines.clear()
+    settings.cache_clear()

@@ -1,0 +1,1 @@
+"""Deterministic demo data for the configured city (see seed.seed for the deliberate problems)."""

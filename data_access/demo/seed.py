@@ -1,0 +1,180 @@
+"""Seed the three databases with the deterministic demo data set."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Date, Engine, insert
+
+from data_access.demo import cases, checks, industry, people, tasks
+from data_access.demo.checks import INCOME_LINE
+from data_access.demo.regions import build_regions
+from data_access.models import BASES
+from data_access.models import app as am
+from data_access.models import industry as im
+from data_access.models import monitoring as mm
+from data_access.summary import refresh_summaries
+
+Progress = Callable[[float, str], None]
+
+TUOPIN_HOUSEHOLDS = 55_000
+OTHER_HOUSEHOLDS = 3_000
+CASES = 6_000
+PROJECTS = 1_500
+PV_STATIONS = 150
+
+
+def _records(df: pd.DataFrame, table) -> list[dict]:
+    out = {}
+    for col in table.columns:
+        if col.name not in df:
+            continue
+        s = df[col.name]
+        if isinstance(col.type, Date) and s.dtype != object:
+            s = pd.to_datetime(s).dt.date
+        s = s.astype(object)
+        out[col.name] = s.where(s.notna(), None)
+    return pd.DataFrame(out).to_dict("records")
+
+
+def write(engine: Engine, model, df: pd.DataFrame, chunk: int = 50_000) -> int:
+    """Insert a DataFrame into a model's table in chunks within one transaction."""
+    table = model.__table__
+    if df.empty:
+        return 0
+    with engine.begin() as conn:
+        for i in range(0, len(df), chunk):
+            conn.execute(insert(table), _records(df.iloc[i:i + chunk], table))
+    return len(df)
+
+
+def _county_weights(regions: pd.DataFrame) -> pd.Series:
+    counties = regions[regions["level"] == "county"].set_index("code")
+    return counties["is_tuopin_county"].map({True: 2.4, False: 1.0})
+
+
+def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101,
+         as_of: date | None = None, city: str = "231200",
+         progress: Progress | None = None) -> dict[str, int]:
+    """Drop, create and fill the three databases; returns row counts per table.
+
+    Deliberate problems, stronger in counties with a higher problem level (a permutation of
+    0.1..1.0 drawn from the seed): decisions later than 15 days after discovery; cases waiting
+    more than 15 days for a decision; eliminations after under 183 days of monitoring, with no
+    measure, with the last income below the line, with a failing last guarantee check, or in
+    households with nobody able to work; included cases without measures or with measures that
+    match none of their risks; cases not visited for 40-150 days; late alert verification; 危房
+    and failing water in last checks; dropouts aged 6-15; too few 特困 in centralised care;
+    weak (<5万) and hollow (0) villages; specialty villages below the output criterion; weak and
+    idle projects left unfixed; lost, damaged and ownerless assets; overdue key tasks and actions.
+    """
+    t0 = time.time()
+    say = progress or (lambda f, m: None)
+    as_of = as_of or date.today()
+    d = np.datetime64(as_of.isoformat())
+    rng = np.random.default_rng(seed)
+    counts: dict[str, int] = {}
+
+    def put(db: str, model, df: pd.DataFrame) -> None:
+        counts[model.__tablename__] = counts.get(model.__tablename__, 0) + write(engines[db], model, df)
+
+    say(0.01, "建立数据库表")
+    for name, base in BASES.items():
+        base.metadata.drop_all(engines[name])
+        base.metadata.create_all(engines[name])
+
+    regions = build_regions(rng, city)
+    put("monitoring", mm.Region, regions)
+    put("monitoring", mm.IncomeLine, pd.DataFrame(
+        [dict(province="黑龙江省", year=y, amount=float(a)) for y, a in INCOME_LINE.items()]))
+    weights = _county_weights(regions)
+    share = weights / weights.sum()
+    codes = list(share.index)
+    problem = dict(zip(codes, rng.permutation(np.linspace(0.1, 1.0, len(codes)))))
+    villages_all = regions[regions["level"] == "village"].copy()
+    villages_all["weight"] = rng.lognormal(0, 0.35, len(villages_all))
+    ids = dict(hh=1, mem=1, case=1, risk=1, measure=1, visit=1, alert=1, check=1, income=1,
+               team=1, assist=1, emp=1, sv=1, coll=1, prj=1, hist=1, asset=1, pv=1, sup=1)
+    names_pool = None
+    for i, county in enumerate(codes):
+        say(0.03 + 0.8 * i / len(codes), f"生成{regions.set_index('code').at[county, 'name']}的数据")
+        p = float(problem[county])
+        vil = villages_all[villages_all["code"].str[:6] == county]
+        n_tp = int(round(TUOPIN_HOUSEHOLDS * scale * share[county]))
+        n_other = int(round(OTHER_HOUSEHOLDS * scale * share[county]))
+        hh = people.households(rng, vil, n_tp, n_other, county, ids["hh"])
+        mem = people.members(rng, hh, d, ids["mem"])
+        school_age = (mem["school_stage"].isin(["小学", "初中"])).to_numpy()
+        mem.loc[school_age & (rng.random(len(mem)) < 0.002 + 0.006 * p), "dropout"] = True
+        hh = people.finish_households(rng, hh, mem)
+        names_pool = mem["name"].to_numpy()[:5000]
+        n_cases = int(round(CASES * scale * share[county]))
+        cs = cases.cases(rng, hh, mem, n_cases, d, p, ids["case"])
+        rk = cases.risks(rng, cs, ids["risk"])
+        ms = cases.measures(rng, cs, rk, p, ids["measure"], d)
+        vs = cases.visits(rng, cs, p, ids["visit"], d)
+        al = cases.alerts(rng, cs, hh, p, ids["alert"], d)
+        gone = cs[cs["status"] == "风险已消除"]
+        bad = gone.sample(frac=0.01 + 0.05 * p, random_state=int(rng.integers(1 << 30)))
+        low = gone.sample(frac=0.01 + 0.05 * p, random_state=int(rng.integers(1 << 30)))
+        bad_s = pd.Series(bad["eliminated_on"].to_numpy(), index=bad["household_id"].to_numpy())
+        low_s = pd.Series(pd.to_datetime(low["eliminated_on"]).dt.year.to_numpy(),
+                          index=low["household_id"].to_numpy())
+        gc = checks.guarantee_checks(rng, hh, bad_s, p, d, ids["check"])
+        inc = checks.incomes(rng, hh, low_s, d, ids["income"])
+        teams = checks.resident_teams(rng, vil, names_pool, d, ids["team"])
+        sa = checks.assistance(rng, hh, mem, p, ids["assist"])
+        emp = checks.employment(rng, hh, mem, d, ids["emp"])
+        for model, df, key in ((mm.Household, hh, "hh"), (mm.Member, mem, "mem"),
+                               (mm.MonitoringCase, cs, "case"), (mm.CaseRisk, rk, "risk"),
+                               (mm.Measure, ms, "measure"), (mm.Visit, vs, "visit"),
+                               (mm.DepartmentAlert, al, "alert"), (mm.GuaranteeCheck, gc, "check"),
+                               (mm.IncomeRecord, inc, "income"), (mm.ResidentTeam, teams, "team"),
+                               (mm.SocialAssistance, sa, "assist"), (mm.Employment, emp, "emp")):
+            put("monitoring", model, df)
+            ids[key] += len(df)
+        put("monitoring", mm.VillageCondition, checks.village_conditions(rng, vil, p, d))
+
+        tuopin = bool(regions.set_index("code").at[county, "is_tuopin_county"])
+        sv, sm = industry.specialty(rng, vil, tuopin, p, d, ids["sv"])
+        coll = industry.collective(rng, vil, p, d, ids["coll"])
+        prj, hist = industry.projects(rng, vil, max(int(PROJECTS * scale * share[county]), 5), p, d,
+                                      ids["prj"], ids["hist"])
+        ast = industry.assets(rng, prj, p, ids["asset"])
+        st, pvy = industry.pv(rng, vil, max(int(PV_STATIONS * share[county]), 2), d, ids["pv"])
+        sup = industry.social_support(rng, vil, ids["sup"])
+        labour = int(emp[emp["year"] == as_of.year].shape[0])
+        cm = industry.county_months(rng, county, labour, p, d)
+        recognised = sv[sv["status"] != "培育"]
+        target = pd.DataFrame([dict(county_code=county, year=y, indicator="I1", target=float(max(round(
+            (recognised["year_recognised"] <= y).sum() * rng.uniform(0.85, 1.2)), 2)))
+            for y in range(2021, as_of.year + 1)])
+        for model, df, key in ((im.SpecialtyVillage, sv, "sv"), (im.SpecialtyMetric, sm, None),
+                               (im.CollectiveIncome, coll, "coll"), (im.IndustryProject, prj, "prj"),
+                               (im.ProjectStatusChange, hist, "hist"), (im.ProjectAsset, ast, "asset"),
+                               (im.PvStation, st, "pv"), (im.PvYear, pvy, None),
+                               (im.SocialSupport, sup, "sup"), (im.CountyMonthly, cm, None),
+                               (im.CountyTarget, target, None)):
+            put("industry", model, df)
+            if key:
+                ids[key] += len(df)
+
+    say(0.85, "生成重点任务与周调度")
+    kt, tp = tasks.key_tasks(rng, as_of, problem)
+    ma, fu = tasks.meeting_actions(rng, as_of)
+    for model, df in ((am.KeyTask, kt), (am.TaskProgress, tp), (am.MeetingAction, ma),
+                      (am.ActionFollowup, fu)):
+        put("app", model, df)
+
+    say(0.9, "汇总村级统计表")
+    refresh_summaries(engines["monitoring"], as_of)
+    info = dict(source="demo", data_date=as_of.isoformat(), seed=str(seed), scale=str(scale),
+                city=city, seeded_at=time.strftime("%Y-%m-%d %H:%M:%S"))
+    for db, model in (("monitoring", mm.DatasetInfo), ("industry", im.IndustryDatasetInfo)):
+        put(db, model, pd.DataFrame([dict(key=k, value=v) for k, v in info.items()]))
+    say(1.0, f"演示数据生成完成,用时 {time.time() - t0:.0f} 秒")
+    return counts

@@ -1,0 +1,116 @@
+"""App database: users, audit, imports, key tasks, meeting actions, assessment snapshots."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, Double, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class AppBase(DeclarativeBase):
+    """Declarative base of the app database."""
+
+
+class User(AppBase):
+    """A local account."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))  # admin office county leader screen
+    county_code: Mapped[str | None] = mapped_column(String(6))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditLog(AppBase):
+    """Who did what, when, from where."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(60))
+
+
+class ImportBatch(AppBase):
+    """One import through the data page."""
+
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    username: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(30))
+    filename: Mapped[str] = mapped_column(String(200))
+    rows: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class KeyTask(AppBase):
+    """An annual key task (重点任务) decomposed from a section of the plan."""
+
+    __tablename__ = "key_task"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    plan_section: Mapped[str] = mapped_column(String(60))  # e.g. 二(一)2 健全防止返贫动态监测和帮扶机制
+    title: Mapped[str] = mapped_column(String(120))
+    category: Mapped[str] = mapped_column(String(20))
+    lead_department: Mapped[str] = mapped_column(String(30))
+    counties: Mapped[str] = mapped_column(String(100))  # comma-separated county codes, or 全市
+    deadline: Mapped[date] = mapped_column(Date)
+    target: Mapped[str] = mapped_column(String(120))
+    completed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class TaskProgress(AppBase):
+    """A weekly progress report of a key task."""
+
+    __tablename__ = "task_progress"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("key_task.id"), index=True)
+    week_end: Mapped[date] = mapped_column(Date)
+    percent: Mapped[float] = mapped_column(Double)
+    note: Mapped[str] = mapped_column(String(200))
+
+
+class MeetingAction(AppBase):
+    """A decision of the weekly meeting with an owner and a due date."""
+
+    __tablename__ = "meeting_action"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_date: Mapped[date] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(40))
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(6))  # 进行中 已完成 逾期
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ActionFollowup(AppBase):
+    """A follow-up note on a meeting action."""
+
+    __tablename__ = "action_followup"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("meeting_action.id"), index=True)
+    at: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200))
+
+
+class AssessmentSnapshot(AppBase):
+    """One county, indicator and week of an assessment, with the rules version used."""
+
+    __tablename__ = "assessment_snapshot"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week_end: Mapped[date] = mapped_column(Date, index=True)
+    county_code: Mapped[str] = mapped_column(String(6))
+    indicator: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float | None] = mapped_column(Double)
+    score: Mapped[float] = mapped_column(Double)
+    rules_version: Mapped[str] = mapped_column(String(20))

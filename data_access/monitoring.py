@@ -1,0 +1,90 @@
+"""防返贫监测 query functions: one row per area, aggregated in SQL (see INDICATORS.md M*, G*)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, case, func, or_, select
+
+from data_access.areas import area_key, group_keys, in_county
+from data_access.db import engine
+from data_access.models.monitoring import DepartmentAlert as A
+from data_access.models.monitoring import MonitoringCase as C
+from data_access.models.monitoring import VillageSummary as V
+
+TIMELY_DAYS = 15
+
+
+def _one(cond):
+    return func.sum(case((cond, 1), else_=0))
+
+
+def _frame(q, columns: list[str]) -> pd.DataFrame:
+    with engine("monitoring").connect() as conn:
+        df = pd.DataFrame(conn.execute(q).all(), columns=columns)
+    for col in columns[1:]:
+        df[col] = pd.to_numeric(df[col]).fillna(0)
+    return df
+
+
+def stock(*, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
+    """Stocks at as_of per area.
+
+    Columns: code; households (M1), persons (M2), cases (cases under monitoring), overdue (M5),
+    included_ever and eliminated_ever (M12 = eliminated_ever / included_ever).
+    """
+    key = area_key(C.village_code, level).label("code")
+    monitored = and_(C.included_on <= as_of, or_(C.eliminated_on.is_(None), C.eliminated_on > as_of))
+    overdue = and_(C.discovered_on <= as_of - timedelta(days=TIMELY_DAYS),
+                   or_(C.decided_on.is_(None), C.decided_on > as_of))
+    q = (select(key, func.count(func.distinct(case((monitored, C.household_id)))),
+                func.sum(case((monitored, C.persons), else_=0)), _one(monitored), _one(overdue),
+                _one(C.included_on <= as_of), _one(C.eliminated_on <= as_of))
+         .where(in_county(C.village_code, county), C.discovered_on <= as_of).group_by(*group_keys(level, key)))
+    return _frame(q, ["code", "households", "persons", "cases", "overdue", "included_ever",
+                      "eliminated_ever"])
+
+
+def flow(*, start: date, end: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
+    """Flows in the period [start, end] per area.
+
+    Columns: code; discovered; included (M3); decided and decided_timely (M4 = timely / decided);
+    decided_late; eliminated.
+    """
+    key = area_key(C.village_code, level).label("code")
+    decided = C.decided_on.between(start, end)
+    q = (select(key, _one(C.discovered_on.between(start, end)), _one(C.included_on.between(start, end)),
+                _one(decided), _one(and_(decided, C.decision_days <= TIMELY_DAYS)),
+                _one(and_(decided, C.decision_days > TIMELY_DAYS)),
+                _one(C.eliminated_on.between(start, end)))
+         .where(in_county(C.village_code, county), C.discovered_on <= end).group_by(*group_keys(level, key)))
+    return _frame(q, ["code", "discovered", "included", "decided", "decided_timely", "decided_late",
+                      "eliminated"])
+
+
+def alerts_pending(*, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
+    """Department alerts received on or before as_of - 15 days and not verified by as_of.
+
+    Columns: code, pending_alerts.
+    """
+    key = area_key(A.village_code, level).label("code")
+    late = and_(A.received_on <= as_of - timedelta(days=TIMELY_DAYS),
+                or_(A.verified_on.is_(None), A.verified_on > as_of))
+    q = (select(key, _one(late)).where(in_county(A.village_code, county), A.received_on <= as_of)
+         .group_by(*group_keys(level, key)))
+    return _frame(q, ["code", "pending_alerts"])
+
+
+def guarantees(*, level: str = "county", county: str | None = None) -> pd.DataFrame:
+    """G1-G4 from the village summary (figures at the data date) per area.
+
+    Columns: code, households, tuopin_households, persons, unsafe_housing (G1), dropouts (G2),
+    insured and guarantee_persons (G3 = insured / guarantee_persons), unsafe_water (G4).
+    """
+    key = area_key(V.village_code, level).label("code")
+    cols = ["households", "tuopin_households", "persons", "unsafe_housing", "dropouts", "insured",
+            "guarantee_persons", "unsafe_water"]
+    q = (select(key, *[func.sum(getattr(V, c)) for c in cols])
+         .where(in_county(V.village_code, county)).group_by(*group_keys(level, key)))
+    return _frame(q, ["code", *cols])

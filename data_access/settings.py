@@ -1,0 +1,83 @@
+"""One typed settings object read from the environment or .streamlit/secrets.toml."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDERS = ("CHANGE_ME", "<password>", "your-password", "xxx")
+DB_KEYS = ("MONITORING_DB_URL", "INDUSTRY_DB_URL", "APP_DB_URL")
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or still holds a placeholder."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about one deployment."""
+
+    data_dir: Path
+    monitoring_url: str
+    industry_url: str
+    app_url: str
+    city_adcode: str = "231200"
+    boundary_file: str | None = None
+    demo_scale: float = 1.0
+    demo_seed: int = 20210101
+
+
+def _secrets() -> dict:
+    path = Path(os.environ.get("DASHBOARD_SECRETS", ROOT / ".streamlit" / "secrets.toml"))
+    if not path.is_file():
+        return {}
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+def _check(key: str, value: str) -> str:
+    if not value.strip():
+        raise SettingsError(f"{key} is empty")
+    if any(p.lower() in value.lower() for p in PLACEHOLDERS):
+        raise SettingsError(f"{key} still holds a placeholder value; set a real one")
+    return value
+
+
+def load_settings() -> Settings:
+    """Read settings: environment first, then secrets.toml, then defaults (SQLite under data/)."""
+    secrets = _secrets()
+
+    def get(key: str, default: str | None = None) -> str | None:
+        if key in os.environ:
+            return os.environ[key]
+        if key in secrets:
+            return str(secrets[key])
+        return default
+
+    data_dir = Path(get("DASHBOARD_DATA_DIR", str(ROOT / "data"))).resolve()
+    urls = {}
+    for key, fname in zip(DB_KEYS, ("monitoring.db", "industry.db", "app.db")):
+        urls[key] = _check(key, get(key, f"sqlite:///{data_dir / fname}"))
+    city = get("DASHBOARD_CITY_ADCODE", "231200")
+    if not (city.isdigit() and len(city) == 6):
+        raise SettingsError(f"DASHBOARD_CITY_ADCODE must be a 6-digit adcode, got {city!r}")
+    return Settings(
+        data_dir=data_dir,
+        monitoring_url=urls["MONITORING_DB_URL"],
+        industry_url=urls["INDUSTRY_DB_URL"],
+        app_url=urls["APP_DB_URL"],
+        city_adcode=city,
+        boundary_file=get("DASHBOARD_BOUNDARY_FILE") or None,
+        demo_scale=float(get("DASHBOARD_DEMO_SCALE", "1")),
+        demo_seed=int(get("DASHBOARD_DEMO_SEED", "20210101")),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Boundaries, synthetic township/village geometry and map figure builders (no Streamlit)."""

@@ -1,0 +1,1 @@
+"""Streamlit glue: cached wrappers of the data layer and shared page components."""
