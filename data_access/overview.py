@@ -19,7 +19,7 @@ def _city(df: pd.DataFrame, col: str) -> float:
 
 
 def kpis(*, as_of: date) -> pd.DataFrame:
-    """One row per card: key, label, value, previous, unit, compare (较上周/较上年/目标), better, definition.
+    """One row per card: key, label, value, previous, unit, compare (较上周/较上年/较目标), better, definition.
 
     previous is the same definition at as_of - 7 days (or the previous year for yearly figures).
     """
@@ -41,7 +41,7 @@ def kpis(*, as_of: date) -> pd.DataFrame:
     ]
     targets = industry.specialty_targets(year=as_of.year)
     spec = industry.specialty(year=as_of.year, level="city")
-    rows.append(("I1", "一村一品专业村", _city(spec, "specialty"), _city(targets, "target"), "村", "目标",
+    rows.append(("I1", "一村一品专业村", _city(spec, "specialty"), _city(targets, "target"), "村", "较目标",
                  "high", "当年及以前认定(认定或示范)的专业村数,对比全市年度目标"))
     year = industry.collective_year(as_of)
     villages = _city(areas.village_counts("city"), "villages")
@@ -49,7 +49,7 @@ def kpis(*, as_of: date) -> pd.DataFrame:
     if year is not None and villages:
         share = _city(industry.collective(year=year, level="city"), "strong") / villages
         prev_share = _city(industry.collective(year=year - 1, level="city"), "strong") / villages
-    rows.append(("I3", f"经营性收入10万元以上村占比({year}年)" if year else "经营性收入10万元以上村占比",
+    rows.append(("I3", f"{year}年经营性收入10万元以上村" if year else "经营性收入10万元以上村",
                  share, prev_share, "%", "较上年", "high",
                  "村集体经营性收入不低于10万元的行政村占全部行政村的比例"))
     t_now, t_prev = tasks.task_summary(as_of=as_of), tasks.task_summary(as_of=prev)

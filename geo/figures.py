@@ -10,14 +10,21 @@ import plotly.graph_objects as go
 
 # "white-bg" draws no tiles and fetches nothing: maps work on an intranet with no internet.
 MAP_STYLE = "white-bg"
-SCALE_GOOD_HIGH = "YlGn"
-SCALE_GOOD_LOW = "OrRd"
+SCALES = {"high": "YlGn", "low": "OrRd", "neutral": "Blues"}
+
+
+def _merc(lat: float) -> float:
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
 
 
 def _view(gdf: gpd.GeoDataFrame, height: int) -> dict:
+    """Centre and zoom that fit the shapes into a map about height px tall and 1.2x as wide."""
     minx, miny, maxx, maxy = gdf.total_bounds
-    span = max(maxx - minx, (maxy - miny) * 1.4, 0.01)
-    zoom = math.log2(360 / span) - (1.3 if height < 400 else 1.0)
+    lon_span = max(maxx - minx, 0.01)
+    lat_span = max(_merc(maxy) - _merc(miny), 0.01)
+    # MapLibre: 512 px per 360 degrees at zoom 0
+    zoom = min(math.log2(height * 1.2 * 360 / (512 * lon_span)),
+               math.log2(height * 360 / (512 * lat_span))) - 0.25
     return dict(center=dict(lon=(minx + maxx) / 2, lat=(miny + maxy) / 2), zoom=zoom)
 
 
@@ -32,14 +39,14 @@ def _layout(fig: go.Figure, gdf: gpd.GeoDataFrame, height: int, tile_url: str | 
     return fig
 
 
-def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, higher_is_better: bool,
+def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, better: str,
                height: int = 520, tile_url: str | None = None) -> go.Figure:
-    """Areas coloured by value; values has code, value, text and rank columns."""
+    """Areas coloured by value (better: high/low/neutral); values has code, value, text, rank."""
     df = gdf[["code", "name"]].merge(values.drop(columns="name", errors="ignore"), on="code", how="left")
     fig = go.Figure(go.Choroplethmap(
         geojson=gdf[["code", "geometry"]].__geo_interface__, featureidkey="properties.code",
         locations=df["code"], z=df["value"],
-        colorscale=SCALE_GOOD_HIGH if higher_is_better else SCALE_GOOD_LOW,
+        colorscale=SCALES[better],
         marker=dict(line=dict(width=1.2, color="#555"), opacity=0.85),
         customdata=df[["name", "text", "rank"]].fillna("—").to_numpy(),
         hovertemplate="<b>%{customdata[0]}</b><br>" + label + ":%{customdata[1]}"
@@ -50,10 +57,10 @@ def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, highe
 
 
 def drill(towns: gpd.GeoDataFrame, town_values: pd.DataFrame, villages: gpd.GeoDataFrame,
-          village_values: pd.DataFrame, *, label: str, higher_is_better: bool, height: int = 560,
+          village_values: pd.DataFrame, *, label: str, better: str, height: int = 560,
           tile_url: str | None = None) -> go.Figure:
     """Township polygons coloured by value with village points on top (synthetic geometry)."""
-    fig = choropleth(towns, town_values, label=label, higher_is_better=higher_is_better,
+    fig = choropleth(towns, town_values, label=label, better=better,
                      height=height, tile_url=tile_url)
     v = villages.merge(village_values.drop(columns="name", errors="ignore"), on="code", how="left")
     fig.add_trace(go.Scattermap(

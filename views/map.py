@@ -16,17 +16,16 @@ with c2:
 with c3:
     county = components.county(key="map_county", label="下钻到县(市)区")
 components.definition(ind)
-good = ind.better != "low"
 
 table = cache.indicator_table(ind.code, as_of)
 left, right = st.columns([3, 2])
 with left:
-    fig = choropleth(cache.county_shapes(), table, label=ind.name, higher_is_better=good)
+    fig = choropleth(cache.county_shapes(), table, label=ind.name, better=ind.better)
     st.plotly_chart(fig, config={"displayModeBar": False}, key="county_map")
 with right:
     st.markdown(f"**各县(市)区{ind.name}排名**")
     st.dataframe(
-        table[["rank", "name", "text"]], hide_index=True, height=520,
+        table[["rank", "name", "text"]], hide_index=True,
         column_config={"rank": st.column_config.NumberColumn("排名", format="%d", width="small"),
                        "name": "县(市)区", "text": ind.name},
     )
@@ -40,13 +39,13 @@ if county is not None:
     left, right = st.columns([3, 2])
     with left:
         fig = drill(cache.township_shapes(county), towns, cache.village_points(county), villages,
-                    label=ind.name, higher_is_better=good)
+                    label=ind.name, better=ind.better)
         st.plotly_chart(fig, config={"displayModeBar": False}, key="drill_map")
     with right:
         tab_t, tab_v = st.tabs(["乡镇", "村"])
         cols = {"rank": st.column_config.NumberColumn("排名", format="%d", width="small"), "text": ind.name}
         with tab_t:
-            st.dataframe(towns[["rank", "name", "text"]], hide_index=True, height=480,
+            st.dataframe(towns[["rank", "name", "text"]], hide_index=True, height=min(480, 38 + 35 * len(towns)),
                          column_config={**cols, "name": "乡镇"})
         with tab_v:
             st.dataframe(villages[["rank", "name", "text"]], hide_index=True, height=480,

@@ -1,0 +1,71 @@
+"""A fresh app server on a fresh data folder, and headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("浏览器测试跳过: /usr/bin/chromium 不存在 (以 root 运行 make test 会用 apt-get 安装 chromium)")
+    if shutil.which("fc-list") and "CJK" not in subprocess.run(
+            ["fc-list", ":lang=zh"], capture_output=True, text=True).stdout:
+        pytest.skip("浏览器测试跳过: 没有中文字体 fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Start the app exactly as a newcomer would, on an empty data folder (it seeds itself)."""
+    data = tmp_path_factory.mktemp("fresh-data")
+    port = _free_port()
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data), "DASHBOARD_DEMO_SCALE": "0.2"}
+    for key in ("MONITORING_DB_URL", "INDUSTRY_DB_URL", "APP_DB_URL"):
+        env.pop(key, None)
+    log = open(data / "server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("app server did not start: " + (data / "server.log").read_text())
+    yield base, data
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
