@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--as-of", type=date.fromisoformat, default=None, help="数据截至日期,默认今天")
     p.add_argument("--if-missing", action="store_true", help="已有数据时不重新生成")
     args = parser.parse_args(argv)
+    if args.if_missing and not bootstrap.uses_default_files():
+        print("已配置外部数据库连接,不生成演示数据。")
+        return 0
     if args.if_missing and bootstrap.has_data():
         print("演示数据已存在,跳过生成。")
         return 0
