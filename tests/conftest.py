@@ -1,0 +1,53 @@
+"""Shared fixtures: point the data layer at given databases, and a small seeded demo folder."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from data_access import db
+
+DEMO_AS_OF = date(2026, 11, 28)
+DEMO_SCALE = 0.05
+DB_KEYS = ("MONITORING_DB_URL", "INDUSTRY_DB_URL", "APP_DB_URL", "DASHBOARD_DATA_DIR")
+
+
+@contextmanager
+def using(**env: str):
+    """Run with the given settings in the environment (and fresh engines), then restore."""
+    saved = {k: os.environ.get(k) for k in set(DB_KEYS) | set(env)}
+    for k in DB_KEYS:
+        os.environ.pop(k, None)
+    os.environ.update(env)
+    db.reset()
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        db.reset()
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """A data folder seeded once with a small deterministic demo set (scale 0.05)."""
+    from data_access import bootstrap
+
+    folder = tmp_path_factory.mktemp("demo")
+    with using(DASHBOARD_DATA_DIR=str(folder)):
+        bootstrap.seed_demo(scale=DEMO_SCALE, seed=7, as_of=DEMO_AS_OF)
+    return folder
+
+
+@pytest.fixture()
+def demo_data(demo_dir):
+    """Point the data layer at the seeded demo folder for one test."""
+    with using(DASHBOARD_DATA_DIR=str(demo_dir)):
+        yield demo_dir
