@@ -12,7 +12,7 @@ import pytest
 from data_access import db
 
 DEMO_AS_OF = date(2026, 11, 28)
-DEMO_SCALE = 0.05
+DEMO_SCALE = 0.2
 DB_KEYS = ("MONITORING_DB_URL", "INDUSTRY_DB_URL", "APP_DB_URL", "DASHBOARD_DATA_DIR")
 
 
@@ -37,7 +37,7 @@ def using(**env: str):
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
-    """A data folder seeded once with a small deterministic demo set (scale 0.05)."""
+    """A data folder seeded once with a small deterministic demo set (scale 0.2)."""
     from data_access import bootstrap
 
     folder = tmp_path_factory.mktemp("demo")

@@ -40,9 +40,10 @@ def as_of(key: str) -> date:
     """As-of picker: the data date and the previous Sundays (weekly report dates)."""
     latest = data_date()
     sunday = latest - timedelta(days=(latest.weekday() + 1) % 7)
-    options = [latest] + [sunday - timedelta(weeks=k) for k in range(WEEKS_BACK) if sunday - timedelta(weeks=k) != latest]
-    labels = {d: fmt_date(d) + ("(最新)" if d == latest else "(周报)") for d in options}
-    return st.selectbox("统计时点", options, format_func=labels.get, key=key)
+    sundays = [sunday - timedelta(weeks=k) for k in range(WEEKS_BACK)]
+    options = [latest] + [d for d in sundays if d != latest]
+    return st.selectbox("统计时点", options, key=key,
+                        format_func=lambda d: fmt_date(d) + ("(最新)" if d == latest else "(周报)"))
 
 
 def county(key: str, label: str = "县(市)区", allow_all: bool = True) -> str | None:

@@ -1,0 +1,167 @@
+"""`make bench`: seed demo data per scale, time every page cold and warm against a title-only floor page.
+
+Usage: python -m bench.run [--scales 1 10] [--runs 7]. Prints a table and writes data/bench.json (DESIGN.md §8).
+Per scale: the seed CLI runs in its own subprocess (timed as seed_s), then ONE child process (`--child`) measures
+every page with streamlit.testing.v1.AppTest: a fresh AppTest per run, after a warm-up run; warm keeps the caches,
+cold follows st.cache_data.clear() (st.cache_resource, the static geometry, is kept). Values are medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PAGES = {  # page URL -> page file relative to app.py; a new page is one line here
+    "/": "views/overview.py",
+    "/map": "views/map.py",
+}
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+OUT = ROOT / "data" / "bench.json"
+SEED, AS_OF = 20261128, "2026-11-28"  # fixed, so runs are comparable
+COLD_TARGET_MS = {"1": 1500, "10": 3000}
+WARM_TARGET_X_FLOOR = {"1": 2.0}
+RSS_TARGET_MB = 1024
+FLOOR_PAGE = 'import streamlit as st\n\nst.title("空白页")\n'
+DROPPED_ENV = ("MONITORING_DB_URL", "INDUSTRY_DB_URL", "APP_DB_URL", "DASHBOARD_DEMO_SCALE", "DASHBOARD_DEMO_SEED")
+
+
+# --- child: runs inside the page-measuring process -------------------------------------------------------------
+
+def sign_in_as_office(at) -> None:
+    """HOOK: put the signed-in office (办公室) user into at.session_state here once sign-in exists (a later issue).
+
+    There is no sign-in in this codebase yet, so every page is measured without one.
+    """
+
+
+def timed_run(script: Path, page: str | None) -> float:
+    """Milliseconds of one .run() of a fresh AppTest (switched to `page` when given); fails loudly on exceptions."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(script), default_timeout=120)
+    sign_in_as_office(at)
+    if page:
+        at.switch_page(page)
+    start = time.perf_counter()
+    at.run()
+    ms = (time.perf_counter() - start) * 1000
+    name = page or script.name
+    if at.exception:
+        details = "\n".join(f"{e.message}\n{''.join(e.stack_trace or [])}" for e in at.exception)
+        raise SystemExit(f"bench: {name} raised an exception:\n{details}")
+    registered = getattr(at, "_registered_pages", None)  # private: guards against silently running the default page
+    if page and registered is not None:
+        ran = registered.get(getattr(at, "_page_hash", None), {}).get("script_path")
+        if ran is None or Path(ran).resolve() != (APP.parent / page).resolve():
+            raise SystemExit(f"bench: switch_page({page!r}) ran {ran!r} instead")
+    return ms
+
+
+def child(out: Path, runs: int) -> None:
+    """Measure floor and pages in this process; write medians and peak RSS to `out` as JSON."""
+    import streamlit as st
+
+    floor = out.parent / "floor_page.py"
+    floor.write_text(FLOOR_PAGE, encoding="utf-8")
+    targets = {"floor": (floor, None), **{url: (APP, None if url == "/" else f) for url, f in PAGES.items()}}
+    for script, page in targets.values():  # warm-up: imports, st.cache_resource geometry, first caches
+        timed_run(script, page)
+    times = {key: {"cold_ms": [], "warm_ms": []} for key in targets}
+    for i in range(runs):
+        for key, (script, page) in targets.items():
+            if key != "floor":
+                st.cache_data.clear()
+                times[key]["cold_ms"].append(timed_run(script, page))
+            times[key]["warm_ms"].append(timed_run(script, page))
+        last = " ".join(f"{k} {v['cold_ms'][-1]:.0f}/{v['warm_ms'][-1]:.0f}" for k, v in times.items() if v["cold_ms"])
+        print(f"[bench]   run {i + 1}/{runs}: floor {times['floor']['warm_ms'][-1]:.0f} ms; cold/warm ms: {last}",
+              file=sys.stderr, flush=True)
+    med = {k: {m: round(statistics.median(v), 1) for m, v in d.items() if v} for k, d in times.items()}
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    out.write_text(json.dumps({"floor_ms": med.pop("floor")["warm_ms"], "pages": med, "peak_rss_mb": round(rss_mb, 1)}))
+
+
+# --- parent: seeding, one child per scale, table and data/bench.json --------------------------------------------
+
+def env_for(folder: Path) -> dict[str, str]:
+    """Environment pointing every database at the demo files in `folder` (no secrets.toml, no DB URL overrides)."""
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+    env.update(DASHBOARD_DATA_DIR=str(folder), DASHBOARD_SECRETS=str(folder / "no-secrets.toml"), STREAMLIT_LOGGER_LEVEL="error")
+    return env
+
+
+def run_step(cmd: list[str], folder: Path, what: str) -> float:
+    start = time.perf_counter()
+    rc = subprocess.run(cmd, cwd=ROOT, env=env_for(folder)).returncode
+    if rc:
+        sys.exit(f"bench: {what} failed (exit {rc})")
+    return time.perf_counter() - start
+
+
+def bench_scale(scale: str, runs: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"bench-scale{scale}-") as tmp:
+        folder = Path(tmp)
+        print(f"[bench] scale {scale}: seeding into {folder} (--seed {SEED} --as-of {AS_OF}) ...", flush=True)
+        seed_s = run_step([sys.executable, "-m", "data_access.demo", "seed", "--scale", scale, "--seed", str(SEED),
+                           "--as-of", AS_OF], folder, f"seeding scale {scale}")
+        print(f"[bench] scale {scale}: seeded in {seed_s:.1f} s; measuring pages, {runs} runs each ...", flush=True)
+        out = folder / "bench-result.json"
+        run_step([sys.executable, "-m", "bench.run", "--child", str(out), "--runs", str(runs)], folder, f"pages at scale {scale}")
+        return {"seed_s": round(seed_s, 1), "runs": runs, **json.loads(out.read_text())}
+
+
+def mark(ok: bool) -> str:
+    return "OK" if ok else "MISS"
+
+
+def report(results: dict[str, dict]) -> dict:
+    print(f"\n{'page':<8}{'scale':>6}{'cold ms':>10}{'warm ms':>10}{'warm/floor':>12}  targets")
+    for url in PAGES:
+        for scale, r in results.items():
+            p, floor = r["pages"][url], r["floor_ms"]
+            ratio = p["warm_ms"] / floor
+            checks = []
+            if scale in COLD_TARGET_MS:
+                checks.append(f"cold ≤ {COLD_TARGET_MS[scale]} ms {mark(p['cold_ms'] <= COLD_TARGET_MS[scale])}")
+            if scale in WARM_TARGET_X_FLOOR:
+                checks.append(f"warm ≤ {WARM_TARGET_X_FLOOR[scale]:g}× floor {mark(ratio <= WARM_TARGET_X_FLOOR[scale])}")
+            print(f"{url:<8}{scale:>6}{p['cold_ms']:>10.0f}{p['warm_ms']:>10.0f}{ratio:>11.2f}×  {' · '.join(checks)}")
+    print()
+    for scale, r in results.items():
+        print(f"scale {scale}: floor {r['floor_ms']:.0f} ms, seed {r['seed_s']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB, "
+              f"medians of {r['runs']} runs")
+    peak = max(r["peak_rss_mb"] for r in results.values())
+    print(f"peak memory of the page processes: {peak:.0f} MB (target ≤ {RSS_TARGET_MB} MB) {mark(peak <= RSS_TARGET_MB)}")
+    first = results.get("1") or next(iter(results.values()))
+    return {"floor_ms": first["floor_ms"],
+            "seed_s": {s: r["seed_s"] for s, r in results.items()},
+            "peak_rss_mb": peak,
+            "pages": {url: {s: r["pages"][url] for s, r in results.items()} for url in PAGES}}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="+", default=["1", "10"], help="demo data scales (default: 1 10)")
+    parser.add_argument("--runs", type=int, default=7, help="measured runs per page and mode (default 7)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # internal: measure pages, write JSON here
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args.child, args.runs)
+    results = {s: bench_scale(s, args.runs) for s in args.scales}
+    data = report(results)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}" + ("" if {"1", "10"} <= set(results) else f" (only scales {', '.join(results)})"))
+
+
+if __name__ == "__main__":
+    main()

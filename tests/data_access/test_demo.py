@@ -1,0 +1,158 @@
+"""Invariants of the demo generator: valid IDs, code hierarchy, date order, volumes, problems."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from data_access.demo.names import is_valid_id
+from data_access.demo.regions import TOWNSHIPS, TUOPIN_COUNTIES
+from tests.conftest import DEMO_AS_OF, DEMO_SCALE
+
+
+def read(folder, db: str, sql: str) -> pd.DataFrame:
+    with sqlite3.connect(folder / f"{db}.db") as con:
+        return pd.read_sql(sql, con)
+
+
+def test_id_numbers_have_valid_check_digits_and_birth_dates(demo_dir):
+    m = read(demo_dir, "monitoring", "SELECT id_number, birth_date, sex FROM member")
+    assert len(m) > 1000
+    assert m["id_number"].map(is_valid_id).all()
+    assert (m["id_number"].str[6:14] == m["birth_date"].str.replace("-", "")).all()
+    odd = m["id_number"].str[16].astype(int) % 2 == 1
+    assert (odd == (m["sex"] == "男")).all()
+    heads = read(demo_dir, "monitoring", "SELECT head_id_number FROM household")
+    assert heads["head_id_number"].map(is_valid_id).all()
+
+
+def test_registration_code_is_not_the_household_county(demo_dir):
+    """People born before 2000 carry 2323xx codes, some were born elsewhere: never derive county."""
+    m = read(demo_dir, "monitoring", "SELECT m.id_number, h.county_code FROM member m JOIN household h ON h.id = m.household_id")
+    region = m["id_number"].str[:6]
+    assert (region.str[:4] == "2323").mean() > 0.3
+    assert (~region.str.startswith(("2312", "2323"))).mean() > 0.03
+    assert (region != m["county_code"]).mean() > 0.3
+
+
+def test_region_hierarchy_and_township_counts(demo_dir):
+    r = read(demo_dir, "monitoring", "SELECT * FROM region")
+    counties = r[r["level"] == "county"]
+    towns = r[r["level"] == "township"]
+    villages = r[r["level"] == "village"]
+    assert len(counties) == 10 and set(counties["name"]) == set(TOWNSHIPS)
+    assert set(counties.loc[counties["is_tuopin_county"] == 1, "name"]) == TUOPIN_COUNTIES
+    per_county = towns.groupby("parent_code").size()
+    for code, name in counties[["code", "name"]].itertuples(index=False):
+        assert per_county[code] == TOWNSHIPS[name], name
+    assert towns["code"].str.len().eq(9).all() and (towns["code"].str[:6] == towns["parent_code"]).all()
+    suffix = towns["code"].str[6:].astype(int)
+    assert suffix.between(100, 399).all()
+    assert ((suffix < 200) == towns["name"].str.endswith("镇")).all()
+    assert villages["code"].str.len().eq(12).all() and (villages["code"].str[:9] == villages["parent_code"]).all()
+    assert (villages["code"].str[9:].astype(int) >= 200).all()
+    assert villages.groupby("parent_code").size().between(8, 12).all()
+    assert 1400 <= len(villages) <= 1800
+
+
+def test_case_dates_are_in_order(demo_dir):
+    c = read(demo_dir, "monitoring", "SELECT * FROM monitoring_case")
+    for col in ("discovered_on", "decided_on", "included_on", "eliminated_on"):
+        c[col] = pd.to_datetime(c[col])
+    assert (c["discovered_on"] >= "2021-01-01").all()
+    assert (c["decided_on"].dropna() >= c.loc[c["decided_on"].notna(), "discovered_on"]).all()
+    assert (c["included_on"].notna() == (c["decision"] == "纳入")).all()
+    gone = c[c["eliminated_on"].notna()]
+    assert (gone["eliminated_on"] > gone["included_on"]).all()
+    assert (gone["eliminated_on"] <= pd.Timestamp(DEMO_AS_OF)).all()
+    days = (c["decided_on"] - c["discovered_on"]).dt.days
+    assert (days.dropna() == c["decision_days"].dropna()).all()
+    assert c.loc[c["decided_on"].isna(), "status"].eq("待认定").all()
+    m = read(demo_dir, "monitoring", "SELECT m.started_on, c.included_on FROM measure m JOIN monitoring_case c ON c.id = m.case_id")
+    assert (m["started_on"] >= m["included_on"]).all()
+    v = read(demo_dir, "monitoring", "SELECT v.visited_on, c.included_on, c.eliminated_on FROM visit v "
+             "JOIN monitoring_case c ON c.id = v.case_id")
+    assert (v["visited_on"] >= v["included_on"]).all()
+    assert (v["visited_on"] <= v["eliminated_on"].fillna(DEMO_AS_OF.isoformat())).all()
+
+
+def test_volumes_scale(demo_dir):
+    n_hh = read(demo_dir, "monitoring", "SELECT COUNT(*) n FROM household")["n"].iat[0]
+    n_m = read(demo_dir, "monitoring", "SELECT COUNT(*) n FROM member")["n"].iat[0]
+    c = read(demo_dir, "monitoring", "SELECT status, county_code FROM monitoring_case")
+    assert 0.9 * 58_000 * DEMO_SCALE <= n_hh <= 1.1 * 58_000 * DEMO_SCALE
+    assert 2.3 <= n_m / n_hh <= 2.8
+    assert 0.9 * 6_000 * DEMO_SCALE <= len(c) <= 1.1 * 6_000 * DEMO_SCALE
+    included = c["status"].isin(["监测中", "风险已消除"])
+    assert 0.5 <= (c["status"] == "风险已消除").sum() / included.sum() <= 0.7
+    hh = read(demo_dir, "monitoring", "SELECT h.county_code, r.is_tuopin_county FROM household h "
+              "JOIN region r ON r.code = h.county_code")
+    per = hh.groupby(["county_code", "is_tuopin_county"]).size().reset_index(name="n")
+    assert per.loc[per["is_tuopin_county"] == 1, "n"].min() > per.loc[per["is_tuopin_county"] == 0, "n"].max()
+    for db, table, low in (("monitoring", "visit", 1), ("monitoring", "department_alert", 1),
+                           ("monitoring", "guarantee_check", n_hh), ("monitoring", "income_record", n_hh),
+                           ("monitoring", "village_condition", 1400), ("monitoring", "resident_team", 100),
+                           ("monitoring", "social_assistance", 1), ("monitoring", "employment", 1),
+                           ("industry", "specialty_village", 150), ("industry", "collective_income", 1400 * 5),
+                           ("industry", "industry_project", 50), ("industry", "project_asset", 50),
+                           ("industry", "pv_station", 100), ("industry", "county_monthly", 10 * 60),
+                           ("industry", "social_support", 100), ("app", "key_task", 55),
+                           ("app", "task_progress", 500), ("app", "meeting_action", 20)):
+        assert read(demo_dir, db, f"SELECT COUNT(*) n FROM {table}")["n"].iat[0] >= low, table
+
+
+def test_deliberate_problems_are_present_and_uneven(demo_dir):
+    c = read(demo_dir, "monitoring", "SELECT * FROM monitoring_case")
+    late = c.assign(late=c["decision_days"] > 15).groupby("county_code")["late"].mean()
+    assert late.max() > 2 * late.min() and late.max() > 0.08
+    gone = c[c["status"] == "风险已消除"]
+    days = (pd.to_datetime(gone["eliminated_on"]) - pd.to_datetime(gone["included_on"])).dt.days
+    assert (days < 183).sum() > 0
+    no_measure = read(demo_dir, "monitoring", "SELECT COUNT(*) n FROM monitoring_case c WHERE c.included_on IS NOT NULL "
+                      "AND NOT EXISTS (SELECT 1 FROM measure m WHERE m.case_id = c.id)")["n"].iat[0]
+    assert no_measure > 0
+    s = read(demo_dir, "monitoring", "SELECT SUM(unsafe_housing) h, SUM(dropouts) d FROM village_summary")
+    assert s["h"].iat[0] > 0
+    coll = read(demo_dir, "industry", "SELECT operating_income FROM collective_income WHERE quarter IS NULL")
+    assert (coll["operating_income"] == 0).sum() > 0 and (coll["operating_income"] < 50_000).sum() > 0
+    status = read(demo_dir, "industry", "SELECT status FROM industry_project")["status"]
+    assert status.isin(["弱质", "闲置"]).sum() > 0
+    assets = read(demo_dir, "industry", "SELECT state, owner FROM project_asset")
+    assert (assets["state"] == "流失").sum() > 0 and assets["owner"].isna().sum() > 0
+    tasks = read(demo_dir, "app", "SELECT deadline, completed_on FROM key_task")
+    overdue = (tasks["deadline"] < DEMO_AS_OF.isoformat()) & tasks["completed_on"].isna()
+    assert overdue.sum() > 0
+    op = read(demo_dir, "industry", "SELECT * FROM collective_income")
+    parts = op[["op_business", "op_contracting", "op_investment", "op_other"]].sum(axis=1)
+    assert (parts - op["operating_income"]).abs().max() < 1e-6
+
+
+def test_key_tasks_come_from_the_plan(demo_dir):
+    t = read(demo_dir, "app", "SELECT plan_section, title, deadline FROM key_task")
+    assert t["plan_section"].str.match(r"^[二三]\(").all()
+    assert t["title"].str.contains("村村通快递").any()
+    assert {date.fromisoformat(d).year for d in t["deadline"]} == {DEMO_AS_OF.year - 1, DEMO_AS_OF.year}
+
+
+def test_same_seed_same_data(tmp_path):
+    from data_access import bootstrap
+    from tests.conftest import using
+
+    digests = []
+    for run in ("a", "b"):
+        with using(DASHBOARD_DATA_DIR=str(tmp_path / run)):
+            bootstrap.seed_demo(scale=0.02, seed=11, as_of=date(2025, 6, 30))
+        digests.append(pd.util.hash_pandas_object(read(tmp_path / run, "monitoring", "SELECT * FROM member")).sum()
+                       + pd.util.hash_pandas_object(read(tmp_path / run, "industry", "SELECT * FROM collective_income")).sum())
+    assert digests[0] == digests[1]
+
+
+@pytest.mark.parametrize("bad", ["23120", "abcdef"])
+def test_unknown_city_is_refused(bad):
+    from data_access.demo.regions import cnmaps_counties
+
+    with pytest.raises(ValueError):
+        cnmaps_counties(bad)
