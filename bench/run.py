@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import resource
 import statistics
@@ -70,6 +71,7 @@ def child(out: Path, runs: int) -> None:
     """Measure floor and pages in this process; write medians and peak RSS to `out` as JSON."""
     import streamlit as st
 
+    logging.disable(logging.WARNING)  # hush bare-mode warnings ("missing ScriptRunContext") from clearing caches
     floor = out.parent / "floor_page.py"
     floor.write_text(FLOOR_PAGE, encoding="utf-8")
     targets = {"floor": (floor, None), **{url: (APP, None if url == "/" else f) for url, f in PAGES.items()}}
@@ -95,7 +97,7 @@ def child(out: Path, runs: int) -> None:
 def env_for(folder: Path) -> dict[str, str]:
     """Environment pointing every database at the demo files in `folder` (no secrets.toml, no DB URL overrides)."""
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
-    env.update(DASHBOARD_DATA_DIR=str(folder), DASHBOARD_SECRETS=str(folder / "no-secrets.toml"), STREAMLIT_LOGGER_LEVEL="error")
+    env.update(DASHBOARD_DATA_DIR=str(folder), DASHBOARD_SECRETS=str(folder / "no-secrets.toml"))
     return env
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, func, inspect, literal, select, true
 
 from data_access.db import engine
 from data_access.models.monitoring import DatasetInfo, Region
+from data_access.settings import settings
 
 LEVELS = ("city", "county", "township", "village")
 _KEY_LENGTH = {"county": 6, "township": 9, "village": 12}
@@ -17,10 +18,10 @@ _KEY_LENGTH = {"county": 6, "township": 9, "village": 12}
 def area_key(village_code: ColumnElement, level: str) -> ColumnElement:
     """SQL expression giving the area code of a row at a level, from its village code.
 
-    At city level it is a constant; group_keys() leaves it out of GROUP BY.
+    At city level it is the city's code as a constant; group_keys() leaves it out of GROUP BY.
     """
     if level == "city":
-        return literal("city", literal_execute=True)
+        return literal(settings().city_adcode, literal_execute=True)
     if level not in _KEY_LENGTH:
         raise ValueError(f"unknown level {level!r}")
     if level == "village":
@@ -37,7 +38,7 @@ def in_county(village_code: ColumnElement, county: str | None):
     """Filter rows to one county by the village code prefix (None: no filter)."""
     if county is None:
         return true()
-    if not (county.isdigit() and len(county) == 6):
+    if not (county.isascii() and county.isdigit() and len(county) == 6):
         raise ValueError(f"county must be a 6-digit code, got {county!r}")
     return village_code.like(county + "%")
 
@@ -48,7 +49,7 @@ def regions(level: str, county: str | None = None) -> pd.DataFrame:
         raise ValueError(f"unknown level {level!r}")
     q = (select(Region.code, Region.name, Region.parent_code, Region.is_tuopin_county,
                 Region.is_tuopin_village).where(Region.level == level).order_by(Region.code))
-    if county is not None and level in ("township", "village"):
+    if county is not None and level in ("county", "township", "village"):
         q = q.where(in_county(Region.code, county))
     with engine("monitoring").connect() as conn:
         return pd.DataFrame(conn.execute(q).mappings().all(),

@@ -11,6 +11,7 @@ from data_access.areas import area_key, group_keys, in_county
 from data_access.db import engine
 from data_access.models.industry import CollectiveIncome as CI
 from data_access.models.industry import CountyTarget as T
+from data_access.models.industry import IndustryProject as P
 from data_access.models.industry import ProjectStatusChange as PS
 from data_access.models.industry import SpecialtyVillage as SV
 
@@ -77,8 +78,6 @@ def projects(*, as_of: date, level: str = "county", county: str | None = None) -
     Columns: code, finished (not 在建: I6 denominator), running (运营正常/已盘活/已整改: I6
     numerator), weak_idle (弱质 or 闲置 at as_of).
     """
-    from data_access.models.industry import IndustryProject as P
-
     last = (select(PS.project_id, func.max(PS.changed_on).label("d"))
             .where(PS.changed_on <= as_of).group_by(PS.project_id).subquery())
     key = area_key(P.village_code, level).label("code")

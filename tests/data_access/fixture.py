@@ -1,0 +1,392 @@
+"""A small hand-built data set whose every number in test_queries.py is checked by hand, and the
+code that puts it into SQLite (three files), PostgreSQL or MariaDB (the URL's database, plus a schema
+of its own for a logical database whose table names collide: industry's dataset_info).
+
+As-of date D = 2026-11-28 (a Saturday; its week starts Monday 2026-11-23), D - 7 = 2026-11-21,
+D - 15 = 2026-11-13, D - 14 = 2026-11-14.
+
+Areas (city 231200):
+    望奎县 231221 (脱贫县)  镇 231221101: A1 231221101201, A2 231221101202
+                            乡 231221201: B1 231221201201, B2 231221201202
+    北林区 231202           镇 231202101: C1 231202101201, C2 231202101202
+                            乡 231202201: E1 231202201201, E2 231202201202
+
+Monitoring cases (persons = household size; days = decided_on - discovered_on):
+    c1  h1  A1 3p  found 03-01  纳入 03-10 (9d)   included 03-10                       monitored
+    c2  h2  A1 2p  found 01-05  纳入 01-15 (10d)  included 01-15  eliminated 10-01     eliminated before D
+    c3  h3  A2 4p  found 2025-06-01 纳入 06-10 (9d) included 2025-06-10 eliminated 12-05 still monitored at D
+    c4  h4  B1 5p  found 11-09  纳入 11-24 (15d)  included 11-24                       timely, this week
+    c5  h5  B1 1p  found 11-08  纳入 11-24 (16d)  included 11-24                       late, this week
+    c6  h6  B2 2p  found 11-13 (D-15), no decision                                    overdue (M5)
+    c7  h7  B2 3p  found 11-14 (D-14), no decision                                    not yet overdue
+    c8  h8  A2 4p  found 10-01  不予纳入 10-12 (11d)                                   never included
+    c9  h9  C1 3p  found 02-01  纳入 02-10 (9d)   included 02-10                       monitored (北林区)
+    c10 h10 E1 2p  found 10-20  纳入 11-26 (37d)  included 11-26                       overdue at D-7, late this week
+    c11 h11 A1 6p  found 12-01 (after D)                                              invisible at D
+    c12 h12 C2 2p  found 11-01  纳入 12-02 (31d)  included 12-02                       decided after D: overdue at D
+    c13 h13 E2 2p  found 2025-03-01 纳入 03-12 (11d) included 2025-03-12 eliminated 11-25 (this week)
+    c14 h14 C2 2p  found 11-27, no decision                                           discovered this week
+    c15 h17 E2 3p  found 11-10  纳入 11-18 (8d)   included 11-18                       included last week
+Other households: h15 (A1, 脱贫户, 3 persons), h16 (A1, neither 脱贫户 nor ever included, 1 person).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, insert, inspect, make_url, text
+
+from data_access.models import BASES
+from data_access.models import app as am
+from data_access.models import industry as im
+from data_access.models import monitoring as mm
+
+D = date(2026, 11, 28)
+
+CITY, WK, BL = "231200", "231221", "231202"
+WK_ZHEN, WK_XIANG, BL_ZHEN, BL_XIANG = WK + "101", WK + "201", BL + "101", BL + "201"
+A1, A2 = WK_ZHEN + "201", WK_ZHEN + "202"
+B1, B2 = WK_XIANG + "201", WK_XIANG + "202"
+C1, C2 = BL_ZHEN + "201", BL_ZHEN + "202"
+E1, E2 = BL_XIANG + "201", BL_XIANG + "202"
+VILLAGES = (A1, A2, B1, B2, C1, C2, E1, E2)
+
+
+def d(month: int, day: int, year: int = 2026) -> date:
+    return date(year, month, day)
+
+
+def _region(code, name, level, parent, tuopin_county=False, tuopin_village=False):
+    return dict(code=code, name=name, level=level, parent_code=parent, is_tuopin_county=tuopin_county,
+                is_key_county=False, is_tuopin_village=tuopin_village)
+
+
+REGIONS = [
+    _region(CITY, "绥化市", "city", None),
+    _region(WK, "望奎县", "county", CITY, tuopin_county=True),
+    _region(BL, "北林区", "county", CITY),
+    _region(WK_ZHEN, "望奎镇", "township", WK),
+    _region(WK_XIANG, "灵山满族乡", "township", WK),
+    _region(BL_ZHEN, "秦家镇", "township", BL),
+    _region(BL_XIANG, "兴福乡", "township", BL),
+    _region(A1, "前进村", "village", WK_ZHEN, tuopin_village=True),
+    _region(A2, "东升村", "village", WK_ZHEN),
+    _region(B1, "红星村", "village", WK_XIANG, tuopin_village=True),
+    _region(B2, "永安村", "village", WK_XIANG),
+    _region(C1, "新华村", "village", BL_ZHEN),
+    _region(C2, "胜利村", "village", BL_ZHEN),
+    _region(E1, "富强村", "village", BL_XIANG),
+    _region(E2, "太平村", "village", BL_XIANG),
+]
+
+# household id -> (village, size, is_tuopin)
+HOUSEHOLDS = {
+    1: (A1, 3, True), 2: (A1, 2, False), 3: (A2, 4, False), 4: (B1, 5, False), 5: (B1, 1, False),
+    6: (B2, 2, False), 7: (B2, 3, False), 8: (A2, 4, False), 9: (C1, 3, False), 10: (E1, 2, False),
+    11: (A1, 6, False), 12: (C2, 2, False), 13: (E2, 2, False), 14: (C2, 2, False), 15: (A1, 3, True),
+    16: (A1, 1, False), 17: (E2, 3, True),
+}
+
+
+def _household(hid, village, size, tuopin):
+    return dict(id=hid, village_code=village, county_code=village[:6], head_name=f"户主{hid}",
+                head_id_number=f"23122119700101{hid:04d}", phone=f"1390000{hid:04d}", size=size,
+                is_tuopin=tuopin, is_dibao=False, is_tekun=False, labour_count=1)
+
+
+def _member(mid, hid, relation, born, *, insured, dropout=False, stage=None):
+    return dict(id=mid, household_id=hid, name=f"成员{mid}", id_number=f"231221{born:%Y%m%d}{mid:04d}",
+                relation=relation, birth_date=born, sex="男", school_stage=stage, dropout=dropout, health="健康",
+                disability_level=None, medical_insured=insured, pension_insured=insured, labour_capacity="普通",
+                work_place=None, work_months=0)
+
+
+MEMBERS = [
+    _member(1, 1, "户主", d(5, 1, 1970), insured=True),
+    _member(2, 1, "配偶", d(3, 3, 1972), insured=False),
+    _member(3, 1, "子女", d(6, 1, 2014), insured=True, dropout=True, stage="初中"),  # 12 at D: counts for G2
+    _member(4, 15, "户主", d(1, 1, 1950), insured=True),
+    _member(5, 15, "孙子女", d(11, 28, 2010), insured=True, dropout=True, stage="高中"),  # turns 16 on D: not G2
+    _member(7, 15, "孙子女", d(11, 28, 2020), insured=False, dropout=True, stage="学前"),  # turns 6 on D: G2
+    _member(6, 16, "户主", d(1, 1, 1980), insured=False),  # h16 is outside the G population
+]
+
+# id, household, persons, discovered, decision, decided, included, status, eliminated
+_CASES = [
+    (1, 1, 3, d(3, 1), "纳入", d(3, 10), d(3, 10), "监测中", None),
+    (2, 2, 2, d(1, 5), "纳入", d(1, 15), d(1, 15), "风险已消除", d(10, 1)),
+    (3, 3, 4, d(6, 1, 2025), "纳入", d(6, 10, 2025), d(6, 10, 2025), "风险已消除", d(12, 5)),
+    (4, 4, 5, d(11, 9), "纳入", d(11, 24), d(11, 24), "监测中", None),
+    (5, 5, 1, d(11, 8), "纳入", d(11, 24), d(11, 24), "监测中", None),
+    (6, 6, 2, d(11, 13), None, None, None, "待认定", None),
+    (7, 7, 3, d(11, 14), None, None, None, "待认定", None),
+    (8, 8, 4, d(10, 1), "不予纳入", d(10, 12), None, "不予纳入", None),
+    (9, 9, 3, d(2, 1), "纳入", d(2, 10), d(2, 10), "监测中", None),
+    (10, 10, 2, d(10, 20), "纳入", d(11, 26), d(11, 26), "监测中", None),
+    (11, 11, 6, d(12, 1), None, None, None, "待认定", None),
+    (12, 12, 2, d(11, 1), "纳入", d(12, 2), d(12, 2), "监测中", None),
+    (13, 13, 2, d(3, 1, 2025), "纳入", d(3, 12, 2025), d(3, 12, 2025), "风险已消除", d(11, 25)),
+    (14, 14, 2, d(11, 27), None, None, None, "待认定", None),
+    (15, 17, 3, d(11, 10), "纳入", d(11, 18), d(11, 18), "监测中", None),
+]
+
+
+def _case(cid, hid, persons, found, decision, decided, included, status, eliminated):
+    village = HOUSEHOLDS[hid][0]
+    return dict(id=cid, household_id=hid, village_code=village, county_code=village[:6], persons=persons,
+                case_type="边缘易致贫户", channel="基层干部排查", discovered_on=found, decision=decision,
+                decided_on=decided, decision_days=(decided - found).days if decided else None,
+                included_on=included, income_per_capita=6000.0, status=status, eliminated_on=eliminated,
+                elimination_kind="稳定消除" if eliminated else None)
+
+
+CASES = [_case(*c) for c in _CASES]
+
+
+def _alert(aid, hid, received, verified):
+    village = HOUSEHOLDS[hid][0]
+    return dict(id=aid, source="医保", household_id=hid, village_code=village, county_code=village[:6],
+                person_id_number=None, kind="大额医疗支出", received_on=received, verified_on=verified,
+                result="纳入" if verified else None)
+
+
+ALERTS = [
+    _alert(1, 1, d(11, 8), None),  # D-20, unverified: pending
+    _alert(2, 2, d(11, 8), d(11, 18)),  # D-20, verified D-10: not pending
+    _alert(3, 4, d(11, 18), None),  # D-10: not yet due
+    _alert(4, 9, d(11, 8), d(12, 1)),  # verified after D: pending at D
+    _alert(5, 10, d(12, 1), None),  # received after D: invisible
+    _alert(6, 5, d(11, 13), None),  # exactly D-15, unverified: pending
+]
+
+
+def _check(cid, hid, on, housing="A", *, water_ok=(True, True, True, True)):
+    q, ql, c, r = water_ok
+    return dict(id=cid, household_id=hid, checked_on=on, food_clothing_ok=True, education_ok=True, medical_ok=True,
+                housing_grade=housing, water_quantity_ok=q, water_quality_ok=ql, water_convenience_ok=c,
+                water_reliability_ok=r)
+
+
+CHECKS = [
+    _check(1, 1, d(8, 1, 2025), "A"),
+    _check(2, 1, d(6, 1), "C"),  # h1: last check on or before D is C -> G1
+    _check(3, 15, d(5, 1), "B", water_ok=(True, False, True, True)),  # h15: water fails -> G4
+    _check(4, 15, d(12, 10), "D"),  # after D: must not count
+    _check(5, 16, d(5, 1), "D", water_ok=(False, False, False, False)),  # h16 outside the population
+    _check(6, 2, d(3, 1), "A"),
+    _check(7, 2, d(10, 15), "A", water_ok=(True, True, True, False)),  # h2 (ever included): G4
+    _check(8, 11, d(7, 1), "C"),  # h11: case not included: outside the population
+    _check(9, 8, d(7, 1), "C"),  # h8: 不予纳入: outside the population
+    _check(10, 9, d(4, 1), "D"),  # h9 (北林区): G1
+    _check(11, 3, D, "C"),  # checked exactly on D: counts -> G1
+]
+
+DATASET_INFO = [dict(key="source", value="test"), dict(key="data_date", value=D.isoformat())]
+
+# ---- industry ----
+
+
+def _income(iid, village, year, operating, quarter=None):
+    return dict(id=iid, village_code=village, county_code=village[:6], year=year, quarter=quarter,
+                total_income=operating + 20_000.0, operating_income=float(operating), op_business=float(operating),
+                op_contracting=0.0, op_investment=0.0, op_other=0.0, subsidy_income=20_000.0, other_income=0.0,
+                development_type="物业经济", assets=1e6, debts=1e5)
+
+
+COLLECTIVE = [
+    _income(1, A1, 2025, 0),  # hollow and weak
+    _income(2, A2, 2025, 30_000),  # weak
+    _income(3, B1, 2025, 100_000),  # exactly 10万: strong
+    _income(4, B2, 2025, 250_000),  # strong
+    _income(5, C1, 2025, 50_000),  # exactly 5万: not weak, not strong
+    _income(6, C2, 2025, 120_000),  # strong
+    _income(7, E2, 2025, 99_999),  # just under 10万 (E1 reports nothing)
+    _income(8, A1, 2024, 0),
+    _income(9, B1, 2024, 150_000),  # the only strong village of 2024
+    _income(10, C2, 2024, 80_000),
+    _income(11, A1, 2026, 500_000, quarter=1),  # quarterly rows never count as a year
+    _income(12, B1, 2026, 10_000, quarter=2),
+]
+
+
+def _specialty(sid, village, year, status):
+    return dict(id=sid, village_code=village, county_code=village[:6], industry="鲜食玉米", category="种植",
+                level="市级", year_recognised=year, status=status)
+
+
+SPECIALTY = [
+    _specialty(1, A1, 2024, "认定"),
+    _specialty(2, B1, 2026, "示范"),
+    _specialty(3, A2, 2025, "培育"),  # never counts
+    _specialty(4, C1, 2027, "认定"),  # recognised after the year
+    _specialty(5, C2, 2026, "认定"),
+]
+
+TARGETS = [
+    dict(county_code=WK, year=2026, indicator="I1", target=3.0),
+    dict(county_code=BL, year=2026, indicator="I1", target=2.0),
+    dict(county_code=WK, year=2025, indicator="I1", target=1.0),
+    dict(county_code=WK, year=2026, indicator="I3", target=0.5),  # another indicator
+]
+
+
+def _project(pid, village, status):
+    return dict(id=pid, county_code=village[:6], village_code=village, name=f"项目{pid}", industry="种植",
+                fund_source="衔接资金", investment=500_000.0, year=2025, status=status, households_linked=10,
+                revenue=30_000.0)
+
+
+# status column = latest status (after D for p4): the queries must read the dated changes instead
+PROJECTS = [_project(1, A1, "在建"), _project(2, B1, "运营正常"), _project(3, C1, "闲置"), _project(4, C2, "已盘活"),
+            _project(5, A2, "在建"), _project(6, B2, "已整改")]
+STATUS_CHANGES = [
+    dict(id=1, project_id=1, changed_on=d(3, 1), status="在建"),
+    dict(id=2, project_id=2, changed_on=d(5, 1, 2025), status="在建"),
+    dict(id=3, project_id=2, changed_on=d(10, 1, 2025), status="运营正常"),
+    dict(id=4, project_id=3, changed_on=d(5, 1, 2024), status="运营正常"),
+    dict(id=5, project_id=3, changed_on=d(6, 1), status="闲置"),
+    dict(id=6, project_id=4, changed_on=d(5, 1, 2024), status="运营正常"),
+    dict(id=7, project_id=4, changed_on=d(1, 1), status="闲置"),
+    dict(id=8, project_id=4, changed_on=d(12, 10), status="已盘活"),  # after D
+    dict(id=9, project_id=5, changed_on=d(12, 15), status="在建"),  # p5 starts after D: invisible at D
+    dict(id=10, project_id=6, changed_on=d(1, 1, 2025), status="弱质"),
+    dict(id=11, project_id=6, changed_on=d(7, 1), status="已整改"),
+]
+
+# ---- app ----
+
+
+def _task(tid, deadline, completed):
+    return dict(id=tid, year=2026, plan_section="二(一)2 健全防止返贫动态监测和帮扶机制", title=f"任务{tid}",
+                category="监测帮扶", lead_department=f"部门{tid}", counties="全市", deadline=deadline,
+                target="完成", completed_on=completed)
+
+
+TASKS = [
+    _task(1, d(10, 31), d(10, 20)),  # on time
+    _task(2, d(9, 30), d(10, 15)),  # completed late
+    _task(3, d(11, 15), None),  # open past its deadline: overdue
+    _task(4, d(12, 31), None),  # deadline after D
+    _task(5, d(11, 25), d(11, 24)),  # due between D-7 and D, on time
+    _task(6, d(11, 10), d(12, 5)),  # completed after D: overdue at D
+    _task(7, D, None),  # deadline = D: due, not yet overdue
+]
+
+
+def insert_all(engines: dict[str, Engine]) -> None:
+    """Insert the fixture with Core inserts into the (empty) monitoring, industry and app databases."""
+    households = [_household(h, *v) for h, v in HOUSEHOLDS.items()]
+    plan = {
+        "monitoring": [(mm.Region, REGIONS), (mm.Household, households), (mm.Member, MEMBERS),
+                       (mm.MonitoringCase, CASES), (mm.DepartmentAlert, ALERTS), (mm.GuaranteeCheck, CHECKS),
+                       (mm.DatasetInfo, DATASET_INFO)],
+        "industry": [(im.CollectiveIncome, COLLECTIVE), (im.SpecialtyVillage, SPECIALTY), (im.CountyTarget, TARGETS),
+                     (im.IndustryProject, PROJECTS), (im.ProjectStatusChange, STATUS_CHANGES)],
+        "app": [(am.KeyTask, TASKS)],
+    }
+    for name, tables in plan.items():
+        with engines[name].begin() as conn:
+            for model, rows in tables:
+                conn.execute(insert(model.__table__), rows)
+
+
+# ---- backends ----
+
+SERVERS = {
+    "postgresql": ("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test", "PostgreSQL"),
+    "mariadb": ("TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test", "MariaDB"),
+}
+
+
+def collisions() -> dict[str, set[str]]:
+    """Per logical database, its table names already used by an earlier one (in BASES order)."""
+    seen: set[str] = set()
+    out = {}
+    for name, base in BASES.items():
+        tables = set(base.metadata.tables)
+        out[name] = tables & seen
+        seen |= tables
+    return out
+
+
+def placement(database: str) -> dict[str, str | None]:
+    """Schema of each logical database on a server: None (the URL's own database) unless one of its
+    table names is already taken there, then a schema of its own named <database>_<name>."""
+    return {name: (f"{database}_{name}" if clash else None) for name, clash in collisions().items()}
+
+
+def _url_in_schema(url: str, schema: str | None) -> str:
+    u = make_url(url)
+    if schema is not None:
+        if u.get_backend_name() == "postgresql":
+            u = u.update_query_dict({"options": f"-csearch_path={schema}"})
+        else:  # MariaDB/MySQL: a schema is a database
+            u = u.set(database=schema)
+    return u.render_as_string(hide_password=False)
+
+
+def _drop_all(engines: dict[str, Engine]) -> None:
+    for name in reversed(list(BASES)):
+        BASES[name].metadata.drop_all(engines[name])
+
+
+@contextmanager
+def databases(backend: str, tmp: Path) -> Iterator[tuple[dict[str, str], dict[str, Engine]]]:
+    """Fresh, empty tables of the three databases on a backend: yields (urls, setup engines).
+
+    SQLite uses three files under tmp. A server is skipped when it cannot be reached; its tables
+    (and any schema created here) are dropped afterwards.
+    """
+    if backend == "sqlite":
+        urls = {name: f"sqlite:///{tmp / (name + '.db')}" for name in BASES}
+        engines = {name: create_engine(url) for name, url in urls.items()}
+        try:
+            for name, base in BASES.items():
+                base.metadata.create_all(engines[name])
+            yield urls, engines
+        finally:
+            for eng in engines.values():
+                eng.dispose()
+        return
+
+    env, default, label = SERVERS[backend]
+    base_url = os.environ.get(env, default)
+    server = create_engine(base_url, connect_args={"connect_timeout": 5})
+    try:
+        with server.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "skip"
+        server.dispose()
+        pytest.skip(f"{label} not reachable at {make_url(base_url).render_as_string(hide_password=True)}: {exc}")
+    database = make_url(base_url).database
+    schemas = placement(database)
+    existing = set(inspect(server).get_schema_names())
+    created = [s for s in schemas.values() if s is not None and s not in existing]
+    with server.begin() as conn:
+        for schema in created:
+            q = '"' if backend == "postgresql" else "`"
+            kind = "SCHEMA" if backend == "postgresql" else "DATABASE"
+            conn.execute(text(f"CREATE {kind} IF NOT EXISTS {q}{schema}{q}"))
+    urls = {name: _url_in_schema(base_url, schemas[name]) for name in BASES}
+    engines = {name: create_engine(url) for name, url in urls.items()}
+    try:
+        _drop_all(engines)  # leftovers of an interrupted run
+        for name, base in BASES.items():
+            base.metadata.create_all(engines[name])
+        yield urls, engines
+    finally:
+        _drop_all(engines)
+        for eng in engines.values():
+            eng.dispose()
+        with server.begin() as conn:
+            for schema in created:
+                if backend == "postgresql":
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                else:
+                    conn.execute(text(f"DROP DATABASE IF EXISTS `{schema}`"))
+        server.dispose()
