@@ -61,13 +61,16 @@ def indicator(key: str, codes: list[str] | None = None) -> Indicator:
     return INDICATORS[code]
 
 
-def _delta(row) -> str | None:
+def _delta(row) -> tuple[str | None, bool]:
+    """Change text and whether it is zero (shown grey, without an arrow)."""
     if any(isinstance(v, float) and math.isnan(v) for v in (row.value, row.previous)):
-        return None
+        return None, True
     diff = row.value - row.previous
     if row.unit == "%":
-        return f"{diff * 100:+.1f}个百分点 {row.compare}"
-    return f"{int(round(diff)):+,} {row.compare}"
+        points = round(diff * 100, 1)
+        return (f"{points:+.1f}个百分点 {row.compare}", False) if points else (f"持平 {row.compare}", True)
+    n = round(diff)
+    return (f"{n:+,} {row.compare}", False) if n else (f"持平 {row.compare}", True)
 
 
 def kpi_cards(df: pd.DataFrame, per_row: int = 4) -> None:
@@ -79,8 +82,10 @@ def kpi_cards(df: pd.DataFrame, per_row: int = 4) -> None:
             with col:
                 value = format_value(row.value, row.unit)
                 unit = "" if row.unit == "%" else row.unit
-                st.metric(row.label, f"{value}{unit}" if value != "—" else value, _delta(row),
-                          delta_color=colors[row.better], help="口径:" + row.definition, border=True)
+                delta, flat = _delta(row)
+                st.metric(row.label, f"{value}{unit}" if value != "—" else value, delta,
+                          delta_color="off" if flat else colors[row.better], delta_arrow="off" if flat else "auto",
+                          help="口径:" + row.definition, border=True)
 
 
 def definition(ind: Indicator) -> None:

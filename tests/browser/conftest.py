@@ -46,7 +46,7 @@ def server(tmp_path_factory):
     """Start the app exactly as a newcomer would, on an empty data folder (it seeds itself)."""
     data = tmp_path_factory.mktemp("fresh-data")
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data), "DASHBOARD_DEMO_SCALE": "0.2"}
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data), "DASHBOARD_DEMO_SCALE": "1"}
     for key in ("MONITORING_DB_URL", "INDUSTRY_DB_URL", "APP_DB_URL"):
         env.pop(key, None)
     log = open(data / "server.log", "w")

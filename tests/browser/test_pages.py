@@ -61,7 +61,7 @@ def test_page_opens_by_url(page, path, title, has_map):
     nav = page.locator('[data-testid="stSidebarNav"]')
     entries = nav.inner_text().split("\n")
     assert "县域地图" in entries and "总览" in entries and "app" not in entries, entries
-    assert title in page.title()
+    assert page.title() == "乡村振兴衔接监测考核看板", "app.py's page config did not run"
     assert page.evaluate(CJK_CHECK), "Chinese characters render as boxes: no CJK font"
     if has_map:
         plot = page.locator(".js-plotly-plot").first
