@@ -17,7 +17,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m data_access.demo seed --if-missing
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m streamlit run server.py --server.port $(PORT)
 
 seed: $(STAMP)
 	$(BIN)/python -m data_access.demo seed

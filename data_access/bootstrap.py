@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import os
 import shutil
@@ -56,9 +57,36 @@ def _lock(folder: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+ACCOUNTS_FILE = "demo-accounts.csv"
+
+
+def write_accounts(folder: Path, accounts: list[dict]) -> Path:
+    """demo-accounts.csv (username,password,role,county_code), readable by the owner only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ACCOUNTS_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["username", "password", "role", "county_code"])
+        for a in accounts:
+            w.writerow([a["username"], a["password"], a["role"], a["county_code"] or ""])
+    return path
+
+
+def print_accounts(accounts: list[dict], path: Path) -> None:
+    """Show the demo accounts once on the terminal."""
+    print(f"\n演示账号(密码只显示这一次,另存于 {path}):", file=sys.stderr)
+    for a in accounts:
+        print(f"  {a['username']:<16} {a['password']:<16} {a['role']:<7} {a['county_code'] or ''}", file=sys.stderr)
+    print("", file=sys.stderr, flush=True)
+
+
 def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: date | None = None,
               progress=None, only_if_missing: bool = False) -> dict[str, int]:
-    """Seed demo data; default SQLite files are built aside and moved in only when complete."""
+    """Seed demo data; default SQLite files are built aside and moved in only when complete.
+
+    The demo accounts go to demo-accounts.csv in the data folder and are printed once.
+    """
     from data_access.demo.seed import seed as run_seed
 
     s = settings()
@@ -66,7 +94,9 @@ def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: dat
                   seed=s.demo_seed if seed is None else seed,
                   as_of=as_of, city=s.city_adcode, progress=progress)
     if not uses_default_files():
-        return run_seed({n: db.engine(n) for n in FILES}, **kwargs)
+        result = run_seed({n: db.engine(n) for n in FILES}, **kwargs)
+        print_accounts(result.accounts, write_accounts(s.data_dir, result.accounts))
+        return result.counts
     with _lock(s.data_dir):
         if only_if_missing and has_data():
             return {}
@@ -75,7 +105,7 @@ def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: dat
         work.mkdir(parents=True)
         engines = {n: db.engine_for_url(f"sqlite:///{work / f}") for n, f in FILES.items()}
         try:
-            counts = run_seed(engines, **kwargs)
+            result = run_seed(engines, **kwargs)
             for eng in engines.values():
                 with eng.connect() as conn:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -85,6 +115,7 @@ def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: dat
                 for extra in ("-wal", "-shm"):
                     (s.data_dir / (f + extra)).unlink(missing_ok=True)
                 os.replace(work / f, s.data_dir / f)
+            print_accounts(result.accounts, write_accounts(s.data_dir, result.accounts))
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        return counts
+        return result.counts

@@ -1,11 +1,12 @@
-"""The frame every page shares: data present (seeding on first start) and the sidebar."""
+"""The frame every page shares: data present (seeding on first start), access check, sidebar."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from data_access import bootstrap
-from ui import cache
+from data_access.scope import ROLES, Scope
+from ui import auth, cache, nav
 from ui.components import data_date, fmt_date
 
 APP_TITLE = "乡村振兴衔接监测考核看板"
@@ -19,7 +20,7 @@ def ensure_data() -> None:
         st.error("已配置的监测数据库中没有数据。请先导入数据,或检查 MONITORING_DB_URL 等数据库连接设置。")
         st.stop()
     st.title(APP_TITLE)
-    st.info("首次启动:正在生成演示数据(绥化市,2021年1月至今),约需一分钟,请稍候……")
+    st.info("首次启动:正在生成演示数据(绥化市,2021年1月至今),约需半分钟,请稍候……")
     bar = st.progress(0.0, text="准备中")
 
     def progress(fraction: float, message: str) -> None:
@@ -31,8 +32,29 @@ def ensure_data() -> None:
     st.rerun()
 
 
-def sidebar() -> None:
-    """App name, city, data date and the demo badge in the sidebar."""
+def sign_in_page() -> None:
+    """The sign-in form, with where demo passwords are while the data is synthetic."""
+    hint = None
+    if cache.dataset_info().get("source") == "demo":
+        hint = f"演示环境:各角色的演示账号和密码见数据目录中的 {bootstrap.ACCOUNTS_FILE}(首次生成数据时也打印在终端)。"
+    auth.sign_in_form(APP_TITLE, hint)
+
+
+def require(key: str) -> Scope:
+    """Top of every page: data present, signed in, and the role allowed; otherwise stop here."""
+    ensure_data()
+    account = auth.current()
+    if account is None:
+        sign_in_page()
+        st.stop()
+    if not nav.allowed(key, account.role):
+        st.error(f"无权限:{ROLES[account.role]}账号不能打开“{nav.BY_KEY[key].title}”页面。")
+        st.stop()
+    return account.scope
+
+
+def sidebar(account) -> None:
+    """App name, city, data date, demo badge, the signed-in user, password change and sign-out."""
     info = cache.dataset_info()
     with st.sidebar:
         st.markdown(f"**{APP_TITLE}**")
@@ -41,3 +63,15 @@ def sidebar() -> None:
         st.caption(f"{city}乡村振兴领导小组办公室 · 数据截至 {fmt_date(data_date())}")
         if info.get("source") == "demo":
             st.badge("演示数据", icon=":material/science:", color="orange")
+        st.divider()
+        where = ""
+        if account.county:
+            names = dict(cache.regions("county")[["code", "name"]].itertuples(index=False))
+            where = " · " + names.get(account.county, account.county)
+        st.caption(f"{account.display_name or account.username}({ROLES[account.role]}{where})")
+        if account.role != "screen":
+            with st.popover("修改密码", icon=":material/key:"):
+                auth.password_form()
+        if st.button("退出登录", icon=":material/logout:", key="sign_out"):
+            auth.sign_out()
+            st.rerun()

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from geo.figures import choropleth, drill
-from ui import cache, components, frame
+from ui import cache, components, frame, people
 
-frame.ensure_data()
+scope = frame.require("map")
 components.header("县域地图", "选择指标查看各县(市)区分布与排名,选择县(市)区下钻到乡镇和村")
 
 c1, c2, c3 = st.columns([3, 2, 2])
@@ -14,7 +14,7 @@ with c1:
 with c2:
     as_of = components.as_of(key="map_as_of")
 with c3:
-    county = components.county(key="map_county", label="下钻到县(市)区")
+    county = components.county(key="map_county", label="下钻到县(市)区", default=scope.county)
 components.definition(ind)
 
 table = cache.indicator_table(ind.code, as_of)
@@ -50,3 +50,4 @@ if county is not None:
         with tab_v:
             st.dataframe(villages[["rank", "name", "text"]], hide_index=True, height=480,
                          column_config={**cols, "name": "村"})
+    people.case_section(scope, as_of, county)

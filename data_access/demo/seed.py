@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -17,9 +18,11 @@ from data_access.models import BASES
 from data_access.models import app as am
 from data_access.models import industry as im
 from data_access.models import monitoring as mm
+from data_access.scope import ROLES
 from data_access.summary import refresh_summaries
 
 Progress = Callable[[float, str], None]
+DEMO_ROLES = ("admin", "office", "leader", "screen")
 
 TUOPIN_HOUSEHOLDS = 55_000
 OTHER_HOUSEHOLDS = 3_000
@@ -57,10 +60,29 @@ def _county_weights(regions: pd.DataFrame) -> pd.Series:
     return counties["is_tuopin_county"].map({True: 2.4, False: 1.0})
 
 
+def demo_accounts(counties: pd.DataFrame) -> list[dict]:
+    """One account per role and one per county, with fresh random passwords (not from the seed)."""
+    from data_access.accounts import random_password
+
+    rows = [dict(username=r, password=random_password(), role=r, county_code=None, display_name=ROLES[r])
+            for r in DEMO_ROLES]
+    rows += [dict(username=f"county{c}", password=random_password(), role="county", county_code=c,
+                  display_name=f"{n}账号") for c, n in counties[["code", "name"]].itertuples(index=False)]
+    return rows
+
+
+@dataclass
+class SeedResult:
+    """Rows written per table, and the demo accounts with their one-time plain passwords."""
+
+    counts: dict[str, int]
+    accounts: list[dict]
+
+
 def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101,
          as_of: date | None = None, city: str = "231200",
-         progress: Progress | None = None) -> dict[str, int]:
-    """Drop, create and fill the three databases; returns row counts per table.
+         progress: Progress | None = None) -> SeedResult:
+    """Drop, create and fill the three databases, with demo accounts; returns counts and accounts.
 
     Deliberate problems, stronger in counties with a higher problem level (a permutation of
     0.1..1.0 drawn from the seed): decisions later than 15 days after discovery; cases waiting
@@ -170,6 +192,16 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
                       (am.ActionFollowup, fu)):
         put("app", model, df)
 
+    say(0.88, "创建演示账号")
+    accounts = demo_accounts(regions[regions["level"] == "county"])
+    from data_access.accounts import hash_password
+
+    now = datetime.now()
+    put("app", am.User, pd.DataFrame([dict(username=a["username"], password_hash=hash_password(a["password"]),
+                                          role=a["role"], county_code=a["county_code"], disabled=False,
+                                          failed_count=0, created_at=now, display_name=a["display_name"])
+                                     for a in accounts]))
+
     say(0.9, "汇总村级统计表")
     refresh_summaries(engines["monitoring"], as_of)
     info = dict(source="demo", data_date=as_of.isoformat(), seed=str(seed), scale=str(scale),
@@ -177,4 +209,4 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
     for db, model in (("monitoring", mm.DatasetInfo), ("industry", im.IndustryDatasetInfo)):
         put(db, model, pd.DataFrame([dict(key=k, value=v) for k, v in info.items()]))
     say(1.0, f"演示数据生成完成,用时 {time.time() - t0:.0f} 秒")
-    return counts
+    return SeedResult(counts, accounts)

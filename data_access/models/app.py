@@ -25,6 +25,24 @@ class User(AppBase):
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    display_name: Mapped[str | None] = mapped_column(String(40))
+    sso_subject: Mapped[str | None] = mapped_column(String(200), unique=True)  # e-mail or OIDC subject
+
+
+class AuthToken(AppBase):
+    """A sign-in token, stored only as a hash: handoff (one use), session (idle expiry) or device."""
+
+    __tablename__ = "auth_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # handoff session device
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(60))  # a device's label
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    address: Mapped[str | None] = mapped_column(String(60))
 
 
 class AuditLog(AppBase):

@@ -51,7 +51,7 @@ def server(tmp_path_factory):
         env.pop(key, None)
     log = open(data / "server.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -69,3 +69,61 @@ def server(tmp_path_factory):
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+
+
+LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def accounts_of(data: Path) -> dict[str, dict]:
+    """demo-accounts.csv of the server's data folder, by username and by role (first of each)."""
+    import csv
+
+    with open(data / "demo-accounts.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = {r["username"]: r for r in rows}
+    for r in rows:
+        out.setdefault(r["role"], r)
+    return out
+
+
+@pytest.fixture()
+def page(browser, server):
+    """A new browser context (no cookies) whose requests may only go to this machine."""
+    from urllib.parse import urlparse
+
+    base, data = server
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    outside: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:", "about:")) or urlparse(url).hostname in LOCAL:
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    p = context.new_page()
+    p.outside, p.base, p.data = outside, base, data
+    yield p
+    context.close()
+
+
+def wait_sign_in_form(page, timeout: int = 240_000) -> None:
+    """The sign-in form (the first request on a fresh folder seeds the demo data first)."""
+    page.get_by_role("button", name="登录").wait_for(timeout=timeout)
+
+
+def sign_in(page, who: str, path: str = "/") -> dict:
+    """Open path, sign in with a demo account (by role or username), wait for the page."""
+    page.goto(page.base + path, wait_until="domcontentloaded")
+    wait_sign_in_form(page)
+    row = accounts_of(page.data)[who]
+    page.get_by_label("用户名").fill(row["username"])
+    page.get_by_label("密码").fill(row["password"])
+    page.get_by_role("button", name="登录").click()
+    # the handoff to /auth/establish reloads the page once with the HttpOnly cookie
+    page.wait_for_url("**" + path, timeout=30_000)
+    page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)
+    return row

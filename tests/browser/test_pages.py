@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import urlparse
 
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, sign_in
 
-LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
-# /map first: on the fresh server the very first request is a deep link to a sub-page
 PAGES = [("/map", "县域地图", True), ("/", "总览", True)]
 
 # Two different characters render identically only when the font lacks them (tofu boxes).
@@ -29,34 +26,10 @@ def _colored_share(png: bytes) -> float:
     return sum(1 for r, g, b in px if max(r, g, b) - min(r, g, b) > 30) / len(px)
 
 
-@pytest.fixture()
-def page(browser, server):
-    base, _ = server
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
-    outside: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        host = urlparse(url).hostname
-        if url.startswith(("data:", "blob:", "about:")) or host in LOCAL:
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    p = context.new_page()
-    p.outside = outside
-    p.base = base
-    yield p
-    context.close()
-
-
 @pytest.mark.parametrize("path,title,has_map", PAGES)
 def test_page_opens_by_url(page, path, title, has_map):
-    page.goto(page.base + path, wait_until="domcontentloaded")
-    # the first request on a fresh folder seeds the demo data with a progress bar
-    page.get_by_role("heading", name=title).first.wait_for(timeout=240_000)
+    sign_in(page, "office", path)
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
     page.get_by_text("演示数据").first.wait_for(timeout=30_000)
     nav = page.locator('[data-testid="stSidebarNav"]')
     entries = nav.inner_text().split("\n")
@@ -78,8 +51,8 @@ def test_page_opens_by_url(page, path, title, has_map):
 
 
 def test_map_drill_down(page):
-    page.goto(page.base + "/map", wait_until="domcontentloaded")
-    page.get_by_role("heading", name="县域地图").first.wait_for(timeout=240_000)
+    sign_in(page, "office", "/map")
+    page.get_by_role("heading", name="县域地图").first.wait_for(timeout=60_000)
     page.get_by_text("下钻到县(市)区").first.wait_for()
     page.get_by_role("combobox", name="下钻到县(市)区").click()
     page.get_by_role("option", name="海伦市").click()

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_access.indicators import INDICATORS
-
-TIMEOUT = 120
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.views.conftest import APP, TIMEOUT
 
 
 def app() -> AppTest:
@@ -28,8 +24,8 @@ def text_of(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_overview_shows_cards_map_and_alerts(demo_data):
-    at = ok(app().run())
+def test_overview_shows_cards_map_and_alerts(signed_in):
+    at = ok(signed_in("office"))
     assert at.title[0].value == "总览"
     labels = [m.label for m in at.metric]
     assert labels[:5] == ["监测对象户数", "监测对象人数", "在监测案例", "本周新纳入", "逾期未认定"]
@@ -43,8 +39,8 @@ def test_overview_shows_cards_map_and_alerts(demo_data):
     assert "口径说明(M1)" in text_of(at)
 
 
-def test_overview_previous_week(demo_data):
-    at = ok(app().run())
+def test_overview_previous_week(signed_in):
+    at = ok(signed_in("office"))
     box = at.selectbox(key="overview_as_of")
     assert len(box.options) >= 10
     before = [m.value for m in at.metric]
@@ -53,10 +49,8 @@ def test_overview_previous_week(demo_data):
 
 
 @pytest.mark.parametrize("code", list(INDICATORS))
-def test_map_every_indicator(demo_data, code):
-    at = app()
-    at.switch_page("views/map.py")
-    ok(at.run())
+def test_map_every_indicator(signed_in, code):
+    at = ok(signed_in("leader", "views/map.py"))
     assert at.title[0].value == "县域地图"
     ok(at.selectbox(key="map_indicator").set_value(code).run())
     table = at.dataframe[0].value
@@ -66,10 +60,8 @@ def test_map_every_indicator(demo_data, code):
     assert ranks == sorted(ranks) and (not ranks or ranks[0] == 1)
 
 
-def test_map_drill_down_to_townships_and_villages(demo_data):
-    at = app()
-    at.switch_page("views/map.py")
-    ok(at.run())
+def test_map_drill_down_to_townships_and_villages(signed_in):
+    at = ok(signed_in("office", "views/map.py"))
     ok(at.selectbox(key="map_county").set_value("231283").run())
     assert at.subheader[0].value == "海伦市:乡镇与村"
     assert "示意几何(合成)" in text_of(at)
@@ -95,4 +87,5 @@ def test_first_start_seeds_itself(tmp_path, monkeypatch):
     with using(DASHBOARD_DATA_DIR=str(tmp_path)):
         at = ok(app().run())
         assert (tmp_path / "monitoring.db").is_file()
-        assert at.title[0].value == "总览" and len(at.metric) == 8
+        assert at.text_input[0].label == "用户名" and not at.metric
+        assert (tmp_path / "demo-accounts.csv").is_file()

@@ -1,0 +1,330 @@
+"""Local accounts: argon2 password hashes, lockout, and hashed sign-in tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from data_access import audit
+from data_access.db import engine
+from data_access.models.app import AuthToken, User
+from data_access.scope import ROLES, Scope
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+IDLE_MINUTES = 30
+SESSION_HOURS = 12
+HANDOFF_SECONDS = 60
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,40}$")
+_hasher = PasswordHasher()
+
+
+class AccountError(ValueError):
+    """A bad account request, with a message in Chinese for the user."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """A signed-in user as the app sees it (no password hash)."""
+
+    id: int
+    username: str
+    role: str
+    county: str | None
+    display_name: str | None
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.username, self.role, self.county)
+
+
+def _account(u: User) -> Account:
+    return Account(u.id, u.username, u.role, u.county_code, u.display_name)
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now()
+
+
+def hash_password(password: str) -> str:
+    """argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    """At least 10 characters with letters and digits."""
+    if len(password) < 10 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        raise AccountError("密码至少10位,且须同时包含字母和数字")
+
+
+def random_password() -> str:
+    """A random password that meets the rules."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        pw = "".join(secrets.choice(alphabet) for _ in range(14))
+        if re.search(r"[A-Za-z]", pw) and re.search(r"\d", pw):
+            return pw
+
+
+def _validate(username: str, role: str, county: str | None) -> None:
+    if not USERNAME.match(username):
+        raise AccountError("用户名须为3-40位字母、数字或 _ . @ -")
+    if role not in ROLES:
+        raise AccountError(f"未知角色:{role}")
+    if role == "county" and not (county and county.isascii() and county.isdigit() and len(county) == 6):
+        raise AccountError("县(市)区账号必须指定6位县级区划代码")
+
+
+def create_user(username: str, password: str, role: str, county: str | None = None, *, by: str = "system",
+                display_name: str | None = None, address: str | None = None, check_rules: bool = True) -> Account:
+    """Create an account (audited)."""
+    _validate(username, role, county)
+    if check_rules:
+        check_password_rules(password)
+    with Session(engine("app")) as s, s.begin():
+        if s.scalar(select(User.id).where(User.username == username)) is not None:
+            raise AccountError(f"用户名 {username} 已存在")
+        u = User(username=username, password_hash=hash_password(password), role=role,
+                 county_code=county if role == "county" else None, disabled=False, failed_count=0,
+                 created_at=datetime.now(), display_name=display_name)
+        s.add(u)
+        s.flush()
+        acc = _account(u)
+    audit.record(by, "user_change", f"创建用户 {username},角色 {ROLES[role]}" + (f",县 {county}" if county else ""),
+                 address)
+    return acc
+
+
+def update_user(username: str, *, by: str, role: str | None = None, county: str | None = None,
+                disabled: bool | None = None, address: str | None = None) -> Account:
+    """Change role, county or the disabled flag (audited); any change signs the user out everywhere."""
+    with Session(engine("app")) as s, s.begin():
+        u = s.scalar(select(User).where(User.username == username))
+        if u is None:
+            raise AccountError(f"用户 {username} 不存在")
+        new_role = role or u.role
+        new_county = (county if county is not None else u.county_code) if new_role == "county" else None
+        _validate(username, new_role, new_county)
+        changes = []
+        if new_role != u.role:
+            changes.append(f"角色 {ROLES[u.role]}→{ROLES[new_role]}")
+            u.role = new_role
+        if new_county != u.county_code:
+            changes.append(f"县 {u.county_code or '—'}→{new_county or '—'}")
+            u.county_code = new_county
+        if disabled is not None and disabled != u.disabled:
+            changes.append("停用" if disabled else "启用")
+            u.disabled = disabled
+        if changes:
+            _revoke_all(s, u.id)
+        acc = _account(u)
+    if changes:
+        audit.record(by, "user_change", f"用户 {username}:" + ",".join(changes), address)
+    return acc
+
+
+def set_password(username: str, password: str, *, by: str, address: str | None = None) -> None:
+    """Set a new password (audited), clear the lockout and revoke the user's sessions."""
+    check_password_rules(password)
+    with Session(engine("app")) as s, s.begin():
+        u = s.scalar(select(User).where(User.username == username))
+        if u is None:
+            raise AccountError(f"用户 {username} 不存在")
+        u.password_hash = hash_password(password)
+        u.failed_count, u.locked_until = 0, None
+        _revoke_all(s, u.id, kinds=("session", "handoff"))
+    action = "password_change" if by == username else "user_change"
+    audit.record(by, action, f"{'修改本人密码' if by == username else '重置用户 ' + username + ' 的密码'}", address)
+
+
+def change_own_password(username: str, old: str, new: str, address: str | None = None) -> None:
+    """Change one's own password after checking the old one."""
+    with Session(engine("app")) as s:
+        u = s.scalar(select(User).where(User.username == username))
+        if u is None or not _verify(u.password_hash, old):
+            raise AccountError("原密码不正确")
+    if old == new:
+        raise AccountError("新密码不能与原密码相同")
+    set_password(username, new, by=username, address=address)
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(username: str, password: str, *, address: str | None = None,
+                 now: datetime | None = None) -> Account:
+    """Check a password; five failures lock the account for 15 minutes. Audited either way."""
+    now = _now(now)
+    with Session(engine("app")) as s, s.begin():
+        u = s.scalar(select(User).where(User.username == username))
+        if u is None:
+            _verify(_DUMMY, password)  # same cost as a real check: no username probing by timing
+            failure, detail = "用户名或密码错误", "用户不存在"
+        elif u.disabled:
+            failure, detail = "账号已停用,请联系管理员", "账号已停用"
+        elif u.locked_until and u.locked_until > now:
+            minutes = max(math.ceil((u.locked_until - now).total_seconds() / 60), 1)
+            failure, detail = f"连续登录失败次数过多,账号已锁定,请 {minutes} 分钟后再试", "账号锁定中"
+        elif _verify(u.password_hash, password):
+            u.failed_count, u.locked_until = 0, None
+            acc = _account(u)
+            failure = None
+        else:
+            u.failed_count = (u.failed_count or 0) + 1
+            failure, detail = "用户名或密码错误", f"密码错误(第 {u.failed_count} 次)"
+            if u.failed_count >= MAX_FAILURES:
+                u.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                u.failed_count = 0
+                failure = f"连续 {MAX_FAILURES} 次登录失败,账号已锁定 {LOCK_MINUTES} 分钟"
+                detail += f",锁定至 {u.locked_until:%H:%M}"
+    if failure:
+        audit.record(username, "sign_in_failed", detail, address, at=now)
+        raise AccountError(failure)
+    audit.record(username, "sign_in", "用户名密码登录", address, at=now)
+    return acc
+
+
+_DUMMY = _hasher.hash("dummy-password-for-timing-0")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _revoke_all(s: Session, user_id: int, kinds=("session", "handoff", "device")) -> None:
+    s.execute(update(AuthToken).where(AuthToken.user_id == user_id, AuthToken.kind.in_(kinds),
+                                      AuthToken.revoked_at.is_(None)).values(revoked_at=datetime.now()))
+
+
+def issue_token(account: Account, kind: str, *, name: str | None = None, address: str | None = None,
+                now: datetime | None = None) -> str:
+    """A new random token; only its SHA-256 is stored."""
+    now = _now(now)
+    life = {"handoff": timedelta(seconds=HANDOFF_SECONDS), "session": timedelta(hours=SESSION_HOURS),
+            "device": None}[kind]
+    token = secrets.token_urlsafe(32)
+    with Session(engine("app")) as s, s.begin():
+        s.add(AuthToken(token_hash=_digest(token), kind=kind, user_id=account.id, name=name, created_at=now,
+                        last_seen=now, expires_at=now + life if life else None, address=address))
+    return token
+
+
+def _live(s: Session, token: str, kind: str, now: datetime) -> tuple[AuthToken, User] | None:
+    if not isinstance(token, str) or not token or len(token) > 100:
+        return None
+    row = s.execute(select(AuthToken, User).join(User, User.id == AuthToken.user_id)
+                    .where(AuthToken.token_hash == _digest(token), AuthToken.kind == kind)).first()
+    if row is None:
+        return None
+    t, u = row
+    if t.revoked_at or u.disabled or (t.expires_at and t.expires_at <= now):
+        return None
+    if kind == "session" and t.last_seen + timedelta(minutes=IDLE_MINUTES) <= now:
+        return None
+    return t, u
+
+
+def redeem_handoff(token: str, *, now: datetime | None = None) -> str | None:
+    """Exchange a one-use handoff token for the session token the cookie will carry."""
+    now = _now(now)
+    with Session(engine("app")) as s, s.begin():
+        live = _live(s, token, "handoff", now)
+        if live is None:
+            return None
+        t, u = live
+        t.revoked_at = now
+        session_token = secrets.token_urlsafe(32)
+        s.add(AuthToken(token_hash=_digest(session_token), kind="session", user_id=u.id, created_at=now,
+                        last_seen=now, expires_at=now + timedelta(hours=SESSION_HOURS), address=t.address))
+    return session_token
+
+
+def resume(token: str, kind: str = "session", *, now: datetime | None = None) -> Account | None:
+    """The account behind a live session or device token, marking it seen (idle clock restarts)."""
+    now = _now(now)
+    with Session(engine("app")) as s, s.begin():
+        live = _live(s, token, kind, now)
+        if live is None:
+            return None
+        t, u = live
+        t.last_seen = now
+        return _account(u)
+
+
+def revoke(token: str, *, now: datetime | None = None) -> None:
+    """Revoke one token (sign-out, or a device taken out of service)."""
+    with Session(engine("app")) as s, s.begin():
+        s.execute(update(AuthToken).where(AuthToken.token_hash == _digest(token), AuthToken.revoked_at.is_(None))
+                  .values(revoked_at=_now(now)))
+
+
+def revoke_device(token_id: int, *, by: str, address: str | None = None) -> None:
+    """Revoke a device token by its id (admin page)."""
+    with Session(engine("app")) as s, s.begin():
+        t = s.get(AuthToken, token_id)
+        if t is None or t.kind != "device":
+            raise AccountError("设备授权不存在")
+        t.revoked_at = datetime.now()
+        name = t.name
+    audit.record(by, "device_token", f"撤销大屏设备授权 {name}", address)
+
+
+def account(username: str) -> Account | None:
+    """An enabled account by username."""
+    with Session(engine("app")) as s:
+        u = s.scalar(select(User).where(User.username == username, User.disabled.is_(False)))
+        return _account(u) if u else None
+
+
+def account_for_sso(subject: str) -> Account | None:
+    """The enabled local account mapped to an OIDC identity (e-mail or subject)."""
+    with Session(engine("app")) as s:
+        u = s.scalar(select(User).where(User.sso_subject == subject, User.disabled.is_(False)))
+        return _account(u) if u else None
+
+
+def users() -> pd.DataFrame:
+    """All accounts without secrets. Columns: username, display_name, role, county_code, disabled,
+    locked_until, created_at."""
+    q = select(User.username, User.display_name, User.role, User.county_code, User.disabled, User.locked_until,
+               User.created_at).order_by(User.role, User.username)
+    with engine("app").connect() as conn:
+        return pd.DataFrame(conn.execute(q).all(), columns=["username", "display_name", "role", "county_code",
+                                                            "disabled", "locked_until", "created_at"])
+
+
+def devices() -> pd.DataFrame:
+    """Device tokens. Columns: id, name, username, created_at, last_seen, revoked_at."""
+    q = (select(AuthToken.id, AuthToken.name, User.username, AuthToken.created_at, AuthToken.last_seen,
+                AuthToken.revoked_at).join(User, User.id == AuthToken.user_id)
+         .where(AuthToken.kind == "device").order_by(AuthToken.created_at.desc()))
+    with engine("app").connect() as conn:
+        return pd.DataFrame(conn.execute(q).all(), columns=["id", "name", "username", "created_at", "last_seen",
+                                                            "revoked_at"])
+
+
+def create_device(username: str, name: str, *, by: str, address: str | None = None) -> str:
+    """Bind a presentation screen to a screen account: returns the device token, shown once."""
+    acc = account(username)
+    if acc is None or acc.role != "screen":
+        raise AccountError("设备授权只能绑定到启用的大屏账号")
+    if not name.strip():
+        raise AccountError("请填写设备名称(如:三楼会议室大屏)")
+    token = issue_token(acc, "device", name=name.strip()[:60])
+    audit.record(by, "device_token", f"为 {username} 创建大屏设备授权 {name.strip()[:60]}", address)
+    return token

@@ -1,0 +1,109 @@
+"""Row-level reads of monitored households: always scoped in SQL, masked unless unmasked with audit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, func, or_, select
+
+from data_access import audit, masking
+from data_access.db import engine
+from data_access.models.monitoring import CaseRisk, Household, Member, MonitoringCase, Region
+from data_access.scope import AccessDenied, Scope
+
+STATUSES = ("待认定", "监测中", "风险已消除", "不予纳入")
+MAX_OFFSET = 10**9  # far beyond any real list, well inside every backend's integer range
+CASE_COLUMNS = ["case_id", "household_id", "village_code", "village", "head_name", "head_id_number", "phone",
+                "persons", "case_type", "risks", "discovered_on", "decided_on", "included_on", "status"]
+
+
+def _code(value: str | None, length: int, what: str) -> str | None:
+    if value is None:
+        return None
+    if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == length):
+        raise ValueError(f"{what} must be a {length}-digit code")
+    return value
+
+
+def _filters(scope: Scope, as_of: date, county: str | None, village: str | None, status: str | None):
+    county = _code(scope.rows_county(_code(county, 6, "county")), 6, "county")
+    village = _code(village, 12, "village")
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    cond = [MonitoringCase.discovered_on <= as_of]
+    if county:
+        cond.append(MonitoringCase.county_code == county)
+    if village:
+        cond.append(MonitoringCase.village_code == village)
+    if status == "监测中":  # as of the date, not today's status column
+        cond += [MonitoringCase.included_on <= as_of,
+                 or_(MonitoringCase.eliminated_on.is_(None), MonitoringCase.eliminated_on > as_of)]
+    elif status:
+        cond.append(MonitoringCase.status == status)
+    return and_(*cond)
+
+
+def case_list(scope: Scope, *, as_of: date, county: str | None = None, village: str | None = None,
+              status: str | None = None, limit: int = 200, offset: int = 0) -> pd.DataFrame:
+    """Cases with their household head, masked; a county account only ever gets its own county.
+
+    Columns: CASE_COLUMNS (names, ID numbers and phones masked).
+    """
+    risks = (select(CaseRisk.case_id, func.count().label("n")).group_by(CaseRisk.case_id).subquery())
+    q = (select(MonitoringCase.id, MonitoringCase.household_id, MonitoringCase.village_code, Region.name,
+                Household.head_name, Household.head_id_number, Household.phone, MonitoringCase.persons,
+                MonitoringCase.case_type, risks.c.n, MonitoringCase.discovered_on, MonitoringCase.decided_on,
+                MonitoringCase.included_on, MonitoringCase.status)
+         .join(Household, Household.id == MonitoringCase.household_id)
+         .join(Region, Region.code == MonitoringCase.village_code, isouter=True)
+         .join(risks, risks.c.case_id == MonitoringCase.id, isouter=True)
+         .where(_filters(scope, as_of, county, village, status))
+         .order_by(MonitoringCase.discovered_on.desc(), MonitoringCase.id.desc())
+         .limit(max(1, min(int(limit), 1000))).offset(max(0, min(int(offset), MAX_OFFSET))))
+    with engine("monitoring").connect() as conn:
+        df = pd.DataFrame(conn.execute(q).all(), columns=CASE_COLUMNS)
+    df["head_name"] = df["head_name"].map(masking.name)
+    df["head_id_number"] = df["head_id_number"].map(masking.id_number)
+    df["phone"] = df["phone"].map(masking.phone)
+    df["risks"] = df["risks"].fillna(0).astype(int)
+    return df
+
+
+def case_count(scope: Scope, *, as_of: date, county: str | None = None, village: str | None = None,
+               status: str | None = None) -> int:
+    """How many cases case_list would page through."""
+    q = select(func.count()).select_from(MonitoringCase).where(_filters(scope, as_of, county, village, status))
+    with engine("monitoring").connect() as conn:
+        return int(conn.execute(q).scalar() or 0)
+
+
+def household_members(scope: Scope, household_id: int, *, unmask: bool = False, reason: str = "",
+                      address: str | None = None) -> pd.DataFrame:
+    """Members of one household in the caller's scope; unmasking needs office/admin and a reason (audited).
+
+    Columns: name, id_number, relation, sex, birth_date, health, labour_capacity, medical_insured,
+    phone (the head's). Empty when the household is outside the caller's county.
+    """
+    county = scope.rows_county(None)
+    if unmask:
+        if not scope.can_unmask:
+            raise AccessDenied("该角色无权查看完整个人信息")
+        if len(reason.strip()) < 4:
+            raise ValueError("查看完整个人信息须填写理由(至少4个字)")
+    cond = [Member.household_id == int(household_id)]
+    if county:
+        cond.append(Household.county_code == county)
+    q = (select(Member.name, Member.id_number, Member.relation, Member.sex, Member.birth_date, Member.health,
+                Member.labour_capacity, Member.medical_insured, Household.phone)
+         .join(Household, Household.id == Member.household_id).where(*cond).order_by(Member.id))
+    with engine("monitoring").connect() as conn:
+        df = pd.DataFrame(conn.execute(q).all(), columns=["name", "id_number", "relation", "sex", "birth_date",
+                                                          "health", "labour_capacity", "medical_insured", "phone"])
+    if unmask and not df.empty:
+        audit.record(scope.username, "unmask", f"户 {int(household_id)}:{reason.strip()}", address)
+        return df
+    df["name"] = df["name"].map(masking.name)
+    df["id_number"] = df["id_number"].map(masking.id_number)
+    df["phone"] = df["phone"].map(masking.phone)
+    return df

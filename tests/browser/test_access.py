@@ -1,0 +1,85 @@
+"""Sign-in in a real browser: anonymous deep links, cookies that survive a reload, roles, devices."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import SCREENSHOTS, accounts_of, sign_in, wait_sign_in_form
+
+URLS = ["/map", "/admin", "/"]
+
+
+def test_fresh_server_every_url_first_shows_only_the_sign_in_form(page):
+    """Runs first: the very first requests of a new server are anonymous deep links."""
+    for path in URLS:
+        page.goto(page.base + path, wait_until="domcontentloaded")
+        wait_sign_in_form(page)
+        page.wait_for_timeout(1500)
+        assert page.get_by_label("用户名").count() == 1 and page.get_by_label("密码").count() == 1
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        assert page.locator(".js-plotly-plot").count() == 0
+        assert page.title() == "乡村振兴衔接监测考核看板"
+    page.screenshot(path=str(SCREENSHOTS / "sign-in.png"))
+    assert page.outside == []
+
+
+def test_reload_keeps_the_session_and_sign_out_ends_it(page):
+    sign_in(page, "office", "/map")
+    page.get_by_role("heading", name="县域地图").first.wait_for(timeout=60_000)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "rrd_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert "rrd_session" not in page.evaluate("document.cookie")
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_role("heading", name="县域地图").first.wait_for(timeout=60_000)
+    page.get_by_role("button", name="退出登录").click()
+    wait_sign_in_form(page, 30_000)
+    page.wait_for_timeout(1500)
+    assert not any(c["name"] == "rrd_session" for c in page.context.cookies())
+    page.reload(wait_until="domcontentloaded")
+    wait_sign_in_form(page, 30_000)
+    assert page.outside == []
+
+
+def test_county_account(page):
+    row = sign_in(page, "county", "/map")
+    page.get_by_role("heading", name="县域地图").first.wait_for(timeout=60_000)
+    page.get_by_text("监测对象名单").wait_for(timeout=60_000)
+    page.get_by_text("姓名、身份证号、电话已脱敏").wait_for()
+    assert page.get_by_text("查看一户的完整个人信息").count() == 0
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "系统管理" not in nav and "县域地图" in nav
+    page.get_by_text("姓名、身份证号、电话已脱敏").scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOTS / "county-cases.png"))
+    page.goto(page.base + "/admin", wait_until="domcontentloaded")
+    page.get_by_text("无权限").wait_for(timeout=30_000)
+    assert row["role"] == "county" and page.outside == []
+
+
+def test_screen_account_and_device_binding(page, server):
+    sign_in(page, "screen", "/")
+    page.get_by_role("heading", name="总览").first.wait_for(timeout=60_000)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    assert nav.count() == 0 or "县域地图" not in nav.inner_text()  # one page: Streamlit shows no menu
+    page.goto(page.base + "/map", wait_until="domcontentloaded")
+    page.get_by_text("无权限").wait_for(timeout=30_000)
+
+    from data_access import accounts
+    from tests.conftest import using
+
+    _, data = server
+    with using(DASHBOARD_DATA_DIR=str(data)):
+        screen = accounts_of(data)["screen"]["username"]
+        token = accounts.create_device(screen, "测试大屏", by="test")
+    kiosk = page.context.browser.new_context(viewport={"width": 1600, "height": 1000})
+    p = kiosk.new_page()
+    p.goto(page.base + f"/auth/device?token={token}", wait_until="domcontentloaded")
+    p.get_by_role("heading", name="总览").first.wait_for(timeout=60_000)
+    p.reload(wait_until="domcontentloaded")  # a power cut: the device cookie signs it in again
+    p.get_by_role("heading", name="总览").first.wait_for(timeout=60_000)
+    with using(DASHBOARD_DATA_DIR=str(data)):
+        device_id = int(accounts.devices().iloc[0]["id"])
+        accounts.revoke_device(device_id, by="test")
+    p2 = kiosk.new_page()
+    p2.goto(page.base + "/", wait_until="domcontentloaded")
+    wait_sign_in_form(p2, 30_000)
+    kiosk.close()

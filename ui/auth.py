@@ -1,0 +1,181 @@
+"""Who is signed in: session state first, then the HttpOnly cookies set by server.py's /auth routes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import quote, urlparse
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access import accounts, audit
+from data_access.accounts import Account, AccountError
+
+SESSION_KEY = "auth"
+COOKIE = "rrd_session"
+DEVICE_COOKIE = "rrd_device"
+RECHECK = timedelta(seconds=60)  # how often a live session is re-checked against the database
+IDLE = timedelta(minutes=accounts.IDLE_MINUTES)
+
+
+def address() -> str | None:
+    """The client's address, for the audit log."""
+    try:
+        value = st.context.ip_address
+    except Exception:  # noqa: BLE001 - not available outside a browser session
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _store(acc: Account, token: str, kind: str) -> None:
+    now = datetime.now()
+    st.session_state[SESSION_KEY] = {"account": acc, "token": token, "kind": kind, "last_active": now,
+                                     "checked": now}
+
+
+def _cookie(name: str) -> str | None:
+    try:
+        value = st.context.cookies.get(name)
+    except Exception:  # noqa: BLE001 - AppTest has no request
+        return None
+    return value if isinstance(value, str) else None
+
+
+def current() -> Account | None:
+    """The signed-in account, or None. Idle sessions (30 min) and revoked tokens end here."""
+    try:
+        return _current()
+    except SQLAlchemyError:  # no app database yet (first start): nobody is signed in
+        return None
+
+
+def _current() -> Account | None:
+    state = st.session_state.get(SESSION_KEY)
+    now = datetime.now()
+    if state:
+        if state["kind"] == "session" and now - state["last_active"] > IDLE:
+            accounts.revoke(state["token"])
+            audit.record(state["account"].username, "session_expired", "30分钟无操作,会话结束", address())
+            st.session_state.pop(SESSION_KEY, None)
+            st.session_state["auth_notice"] = "长时间未操作,已自动退出,请重新登录。"
+            return None
+        if now - state["checked"] > RECHECK:
+            acc = accounts.resume(state["token"], state["kind"])
+            if acc is None:
+                st.session_state.pop(SESSION_KEY, None)
+                return None
+            state["account"], state["checked"] = acc, now
+        state["last_active"] = now
+        return state["account"]
+    token = _cookie(COOKIE)
+    if token and (acc := accounts.resume(token)) is not None:
+        _store(acc, token, "session")
+        return acc
+    device = _cookie(DEVICE_COOKIE)
+    if device and (acc := accounts.resume(device, "device")) is not None:
+        _store(acc, device, "device")
+        audit.record(acc.username, "device_sign_in", "大屏设备凭授权自动登录", address())
+        return acc
+    return None
+
+
+def _next_path() -> str:
+    try:
+        path = urlparse(st.context.url).path or "/" if isinstance(st.context.url, str) else "/"
+    except Exception:  # noqa: BLE001 - AppTest has no URL
+        path = "/"
+    return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+def sign_in(acc: Account) -> None:
+    """Start a session; the next run hands over to /auth/establish so a reload keeps it (HttpOnly cookie)."""
+    _store(acc, accounts.issue_token(acc, "session", address=address()), "session")
+    handoff = accounts.issue_token(acc, "handoff", address=address())
+    st.session_state["auth_redirect"] = f"/auth/establish?t={quote(handoff)}&next={quote(_next_path())}"
+
+
+def sign_out() -> None:
+    """End the session everywhere: revoke its tokens; the next run lets /auth/logout clear the cookie."""
+    state = st.session_state.pop(SESSION_KEY, None)
+    if state:
+        accounts.revoke(state["token"])
+        audit.record(state["account"].username, "sign_out", "退出登录", address())
+    cookie = _cookie(COOKIE)
+    if cookie:
+        accounts.revoke(cookie)
+    st.session_state["auth_redirect"] = "/auth/logout"
+
+
+def redirect_if_pending() -> None:
+    """Send the browser to a pending /auth/ URL (the cookie routes in server.py); nothing under AppTest."""
+    target = st.session_state.pop("auth_redirect", None)
+    if target:
+        st.html(f"<script>window.location.replace({target!r});</script>", unsafe_allow_javascript=True)
+
+
+def _sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def _sso_account() -> Account | None:
+    """Map a signed-in OIDC identity (st.login) to a local account."""
+    if not _sso_configured() or not getattr(st.user, "is_logged_in", False):
+        return None
+    subject = st.user.get("email") or st.user.get("sub")
+    acc = accounts.account_for_sso(subject) if subject else None
+    if acc is None:
+        st.error(f"统一身份认证账号 {subject} 未在本系统开通,请联系管理员。")
+        return None
+    audit.record(acc.username, "sign_in", f"统一身份认证登录({subject})", address())
+    return acc
+
+
+def sign_in_form(title: str, hint: str | None = None) -> None:
+    """The sign-in page: 用户名, 密码, 登录 (and single sign-on when configured)."""
+    st.title(title)
+    if notice := st.session_state.pop("auth_notice", None):
+        st.info(notice)
+    if (acc := _sso_account()) is not None:
+        sign_in(acc)
+        st.rerun()
+    redirect_if_pending()
+    left, _ = st.columns([2, 3])
+    with left:
+        st.subheader("登录")
+        username = st.text_input("用户名", key="sign_in_user")
+        password = st.text_input("密码", type="password", key="sign_in_password")
+        if st.button("登录", type="primary", key="sign_in_button"):
+            try:
+                acc = accounts.authenticate(username.strip(), password, address=address())
+            except AccountError as e:
+                st.error(str(e))
+            else:
+                st.session_state.pop("sign_in_password", None)
+                sign_in(acc)
+                st.rerun()
+        if _sso_configured():
+            st.button("统一身份认证登录", on_click=st.login)
+        if hint:
+            st.caption(hint)
+
+
+def password_form() -> None:
+    """Change one's own password."""
+    state = st.session_state.get(SESSION_KEY)
+    old = st.text_input("原密码", type="password", key="pw_old")
+    new = st.text_input("新密码(至少10位,含字母和数字)", type="password", key="pw_new")
+    again = st.text_input("再次输入新密码", type="password", key="pw_again")
+    if st.button("修改密码", key="pw_submit"):
+        if new != again:
+            st.error("两次输入的新密码不一致")
+            return
+        try:
+            accounts.change_own_password(state["account"].username, old, new, address())
+        except AccountError as e:
+            st.error(str(e))
+        else:
+            sign_in(state["account"])  # the change revoked every session, this one included
+            st.success("密码已修改,其他设备上的登录已失效。")

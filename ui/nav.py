@@ -1,0 +1,50 @@
+"""The registered pages, which roles may open each, and the navigation a signed-in role sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from data_access.accounts import Account
+from data_access.scope import ROLES
+
+ALL = frozenset(ROLES)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its file, URL path, title and the roles that may open it."""
+
+    key: str
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    roles: frozenset[str]
+    section: str
+
+
+PAGES = [
+    PageSpec("overview", "views/overview.py", "总览", ":material/dashboard:", "", ALL, "监测总览"),
+    PageSpec("map", "views/map.py", "县域地图", ":material/map:", "map", ALL - {"screen"}, "监测总览"),
+    PageSpec("admin", "views/admin.py", "系统管理", ":material/admin_panel_settings:", "admin",
+             frozenset({"admin"}), "系统"),
+]
+BY_KEY = {p.key: p for p in PAGES}
+
+
+def allowed(key: str, role: str) -> bool:
+    """True when the role may open the page."""
+    return role in BY_KEY[key].roles
+
+
+def navigation(account: Account | None):
+    """Every page is registered (so any URL reaches its own access check); only allowed ones are listed."""
+    sections: dict[str, list] = {}
+    for p in PAGES:
+        visible = account is not None and account.role in p.roles
+        page = st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path or None,
+                       default=p.key == "overview", visibility="visible" if visible else "hidden")
+        sections.setdefault(p.section if visible else "", []).append(page)
+    return st.navigation(sections, position="sidebar" if account else "hidden")
