@@ -9,6 +9,7 @@ cold follows st.cache_data.clear() (st.cache_resource, the static geometry, is k
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
@@ -37,11 +38,22 @@ DROPPED_ENV = ("MONITORING_DB_URL", "INDUSTRY_DB_URL", "APP_DB_URL", "DASHBOARD_
 
 # --- child: runs inside the page-measuring process -------------------------------------------------------------
 
-def sign_in_as_office(at) -> None:
-    """HOOK: put the signed-in office (办公室) user into at.session_state here once sign-in exists (a later issue).
+@functools.cache
+def _office_token() -> tuple:
+    from data_access import accounts
 
-    There is no sign-in in this codebase yet, so every page is measured without one.
-    """
+    acc = accounts.account("office")
+    if acc is None:
+        raise SystemExit("bench: the demo data has no 'office' account")
+    return acc, accounts.issue_token(acc, "session")
+
+
+def sign_in_as_office(at) -> None:
+    """Sign the run in as the demo office (办公室) account, as DESIGN.md §8 asks."""
+    from ui.auth import SESSION_KEY, state_for
+
+    acc, token = _office_token()
+    at.session_state[SESSION_KEY] = state_for(acc, token)
 
 
 def timed_run(script: Path, page: str | None) -> float:
@@ -56,6 +68,8 @@ def timed_run(script: Path, page: str | None) -> float:
     at.run()
     ms = (time.perf_counter() - start) * 1000
     name = page or script.name
+    if page and any(t.label == "用户名" for t in at.text_input):
+        raise SystemExit(f"bench: {page} showed the sign-in form: not signed in")
     if at.exception:
         details = "\n".join(f"{e.message}\n{''.join(e.stack_trace or [])}" for e in at.exception)
         raise SystemExit(f"bench: {name} raised an exception:\n{details}")

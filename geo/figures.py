@@ -40,11 +40,14 @@ def _layout(fig: go.Figure, gdf: gpd.GeoDataFrame, height: int, tile_url: str | 
 
 
 def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, better: str,
-               height: int = 520, tile_url: str | None = None) -> go.Figure:
-    """Areas coloured by value (better: high/low/neutral); values has code, value, text, rank."""
+               height: int = 520, tile_url: str | None = None, geojson: dict | None = None) -> go.Figure:
+    """Areas coloured by value (better: high/low/neutral); values has code, value, text, rank.
+
+    geojson, when given, is gdf's own __geo_interface__ computed once by the caller.
+    """
     df = gdf[["code", "name"]].merge(values.drop(columns="name", errors="ignore"), on="code", how="left")
     fig = go.Figure(go.Choroplethmap(
-        geojson=gdf[["code", "geometry"]].__geo_interface__, featureidkey="properties.code",
+        geojson=geojson or gdf[["code", "geometry"]].__geo_interface__, featureidkey="properties.code",
         locations=df["code"], z=df["value"],
         colorscale=SCALES[better],
         marker=dict(line=dict(width=1.2, color="#555"), opacity=0.85),

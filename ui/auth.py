@@ -27,10 +27,14 @@ def address() -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _store(acc: Account, token: str, kind: str) -> None:
+def state_for(acc: Account, token: str, kind: str = "session") -> dict:
+    """The session-state entry of a signed-in account (also used by the benchmark to sign in)."""
     now = datetime.now()
-    st.session_state[SESSION_KEY] = {"account": acc, "token": token, "kind": kind, "last_active": now,
-                                     "checked": now}
+    return {"account": acc, "token": token, "kind": kind, "last_active": now, "checked": now}
+
+
+def _store(acc: Account, token: str, kind: str) -> None:
+    st.session_state[SESSION_KEY] = state_for(acc, token, kind)
 
 
 def _cookie(name: str) -> str | None:

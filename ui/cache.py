@@ -52,6 +52,12 @@ def county_shapes():
 
 
 @st.cache_resource(show_spinner=False)
+def county_geojson() -> dict:
+    """County shapes as GeoJSON, built once (read-only)."""
+    return county_shapes()[["code", "geometry"]].__geo_interface__
+
+
+@st.cache_resource(show_spinner=False)
 def township_shapes(county: str):
     """Synthetic township polygons of a county."""
     from geo.synthetic import townships

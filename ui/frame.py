@@ -14,7 +14,8 @@ APP_TITLE = "乡村振兴衔接监测考核看板"
 
 def ensure_data() -> None:
     """Stop the page until data exists; on a first start, seed the demo data with a progress bar."""
-    if bootstrap.has_data():
+    if st.session_state.get("_has_data") or bootstrap.has_data():
+        st.session_state["_has_data"] = True
         return
     if not bootstrap.uses_default_files():
         st.error("已配置的监测数据库中没有数据。请先导入数据,或检查 MONITORING_DB_URL 等数据库连接设置。")

@@ -20,7 +20,8 @@ components.definition(ind)
 table = cache.indicator_table(ind.code, as_of)
 left, right = st.columns([3, 2])
 with left:
-    fig = choropleth(cache.county_shapes(), table, label=ind.name, better=ind.better)
+    fig = choropleth(cache.county_shapes(), table, label=ind.name, better=ind.better,
+                     geojson=cache.county_geojson())
     st.plotly_chart(fig, config={"displayModeBar": False}, key="county_map")
 with right:
     st.markdown(f"**各县(市)区{ind.name}排名**")

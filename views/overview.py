@@ -17,7 +17,8 @@ with left:
     ind = INDICATORS["M1"]
     st.subheader("各县(市)区监测对象户数")
     table = cache.indicator_table(ind.code, as_of)
-    fig = choropleth(cache.county_shapes(), table, label=ind.name, better=ind.better, height=380)
+    fig = choropleth(cache.county_shapes(), table, label=ind.name, better=ind.better, height=380,
+                     geojson=cache.county_geojson())
     st.plotly_chart(fig, config={"displayModeBar": False, "scrollZoom": False}, key="overview_map")
     components.definition(ind)
 with right:
