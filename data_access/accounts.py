@@ -87,8 +87,9 @@ def _validate(username: str, role: str, county: str | None) -> None:
 
 
 def create_user(username: str, password: str, role: str, county: str | None = None, *, by: str = "system",
-                display_name: str | None = None, address: str | None = None, check_rules: bool = True) -> Account:
-    """Create an account (audited)."""
+                display_name: str | None = None, address: str | None = None, check_rules: bool = True,
+                sso_subject: str | None = None) -> Account:
+    """Create an account (audited); sso_subject maps a single-sign-on identity (e-mail) to it."""
     _validate(username, role, county)
     if check_rules:
         check_password_rules(password)
@@ -97,7 +98,7 @@ def create_user(username: str, password: str, role: str, county: str | None = No
             raise AccountError(f"用户名 {username} 已存在")
         u = User(username=username, password_hash=hash_password(password), role=role,
                  county_code=county if role == "county" else None, disabled=False, failed_count=0,
-                 created_at=datetime.now(), display_name=display_name)
+                 created_at=datetime.now(), display_name=display_name, sso_subject=sso_subject or None)
         s.add(u)
         s.flush()
         acc = _account(u)

@@ -46,12 +46,14 @@ def create_user_form(scope: Scope) -> None:
     """New account with a random first password, shown once."""
     username = st.text_input("用户名", key="new_user")
     display = st.text_input("名称(如:望奎县乡村振兴局)", key="new_display")
+    sso = st.text_input("统一身份认证账号(邮箱,可选)", key="new_sso")
     role, county = _role_and_county("new")
     if st.button("创建账号", key="create_user"):
         password = accounts.random_password()
         try:
             accounts.create_user(username.strip(), password, role, county, by=scope.username,
-                                 display_name=display.strip() or None, address=auth.address())
+                                 display_name=display.strip() or None, address=auth.address(),
+                                 sso_subject=sso.strip() or None)
         except AccountError as e:
             st.error(str(e))
         else:

@@ -119,3 +119,42 @@ def test_screen_account_sees_only_the_overview(signed_in):
     at = signed_in("screen")
     assert at.title[0].value == "总览" and len(at.metric) == 8
     assert not at.sidebar.get("popover")
+
+
+def test_idle_session_expires_after_30_minutes(signed_in):
+    from datetime import datetime, timedelta
+
+    at = signed_in("admin")
+    state = at.session_state["auth"]
+    state["last_active"] = datetime.now() - timedelta(minutes=31)
+    at.session_state["auth"] = state
+    ok(at.run())
+    assert [t.label for t in at.text_input] == ["用户名", "密码"] and not at.metric
+    assert "长时间未操作" in at.info[0].value
+    assert audit_actions("admin")[-1] == "session_expired"
+
+
+def test_change_own_password(demo_data):
+    from data_access import accounts
+
+    if accounts.account("pwuser") is None:
+        accounts.create_user("pwuser", "First-passw0rd", "office", by="test")
+    at = sign_in("pwuser", "First-passw0rd")
+    at.text_input(key="pw_old").input("First-passw0rd")
+    at.text_input(key="pw_new").input("Second-passw0rd")
+    at.text_input(key="pw_again").input("Second-passw0rd")
+    ok(at.button(key="pw_submit").click().run())
+    assert audit_actions("pwuser")[-1] == "password_change"
+    assert sign_in("pwuser", "Second-passw0rd").metric
+    assert not sign_in("pwuser", "First-passw0rd").metric
+
+
+def test_nothing_is_served_from_a_static_folder():
+    """Streamlit serves static/ without a session: it stays off, so nothing personal can land there."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
+    assert not config.get("server", {}).get("enableStaticServing", False)
+    assert not (root / "static").exists()
