@@ -195,6 +195,8 @@ def authenticate(username: str, password: str, *, address: str | None = None,
                 detail += f",锁定至 {u.locked_until:%H:%M}"
     if failure:
         audit.record(username, "sign_in_failed", detail, address, at=now)
+        if "锁定至" in detail:
+            audit.record(username, "locked", f"连续 {MAX_FAILURES} 次登录失败,锁定 {LOCK_MINUTES} 分钟", address, at=now)
         raise AccountError(failure)
     audit.record(username, "sign_in", "用户名密码登录", address, at=now)
     return acc

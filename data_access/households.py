@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from data_access import audit, masking
 from data_access.db import engine
@@ -26,6 +26,21 @@ def _code(value: str | None, length: int, what: str) -> str | None:
     return value
 
 
+def status_at(as_of: date):
+    """A case's status on a date (not today's status column): 待认定, 不予纳入, 监测中 or 风险已消除."""
+    c = MonitoringCase
+    return case(
+        (or_(c.decided_on.is_(None), c.decided_on > as_of), "待认定"),
+        (c.decision == "不予纳入", "不予纳入"),
+        (and_(c.eliminated_on.is_not(None), c.eliminated_on <= as_of), "风险已消除"),
+        else_="监测中",
+    )
+
+
+def _known(column, as_of: date):
+    return case((column <= as_of, column), else_=None)
+
+
 def _filters(scope: Scope, as_of: date, county: str | None, village: str | None, status: str | None):
     county = _code(scope.rows_county(_code(county, 6, "county")), 6, "county")
     village = _code(village, 12, "village")
@@ -36,11 +51,8 @@ def _filters(scope: Scope, as_of: date, county: str | None, village: str | None,
         cond.append(MonitoringCase.county_code == county)
     if village:
         cond.append(MonitoringCase.village_code == village)
-    if status == "监测中":  # as of the date, not today's status column
-        cond += [MonitoringCase.included_on <= as_of,
-                 or_(MonitoringCase.eliminated_on.is_(None), MonitoringCase.eliminated_on > as_of)]
-    elif status:
-        cond.append(MonitoringCase.status == status)
+    if status:
+        cond.append(status_at(as_of) == status)
     return and_(*cond)
 
 
@@ -48,13 +60,14 @@ def case_list(scope: Scope, *, as_of: date, county: str | None = None, village: 
               status: str | None = None, limit: int = 200, offset: int = 0) -> pd.DataFrame:
     """Cases with their household head, masked; a county account only ever gets its own county.
 
-    Columns: CASE_COLUMNS (names, ID numbers and phones masked).
+    Columns: CASE_COLUMNS (names, ID numbers and phones masked; status as of the date; decision and
+    inclusion dates after as_of are not yet known and shown empty).
     """
     risks = (select(CaseRisk.case_id, func.count().label("n")).group_by(CaseRisk.case_id).subquery())
     q = (select(MonitoringCase.id, MonitoringCase.household_id, MonitoringCase.village_code, Region.name,
                 Household.head_name, Household.head_id_number, Household.phone, MonitoringCase.persons,
-                MonitoringCase.case_type, risks.c.n, MonitoringCase.discovered_on, MonitoringCase.decided_on,
-                MonitoringCase.included_on, MonitoringCase.status)
+                MonitoringCase.case_type, risks.c.n, MonitoringCase.discovered_on,
+                _known(MonitoringCase.decided_on, as_of), _known(MonitoringCase.included_on, as_of), status_at(as_of))
          .join(Household, Household.id == MonitoringCase.household_id)
          .join(Region, Region.code == MonitoringCase.village_code, isouter=True)
          .join(risks, risks.c.case_id == MonitoringCase.id, isouter=True)

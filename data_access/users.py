@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="创建账号(例如第一个管理员)")
     add.add_argument("--username", required=True)
-    add.add_argument("--role", required=True, choices=list(ROLES))
+    # no argparse choices: its "invalid choice" error is English; create_user says 未知角色 in Chinese
+    add.add_argument("--role", required=True, help="角色:" + ",".join(f"{k}({v})" for k, v in ROLES.items()))
     add.add_argument("--county", help="县(市)区账号的6位区划代码")
     add.add_argument("--name", help="显示名称")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")

@@ -93,27 +93,44 @@ HOUSEHOLDS = {
 }
 
 
+# household id -> (head name, head ID number, phone) where the default 户主<id> / 23122119700101<id> /
+# 1390000<id> will not do: names of 2, 3 and 4 characters, a 15-digit ID and an X check digit for the
+# masking tests (test_households.py); no query of test_queries.py reads names, ID numbers or phones
+HEADS = {
+    1: ("王五", "231221197005010011", "13812341234"),  # 望奎县
+    9: ("张小明", "231202198203040021", "13987654321"),  # 北林区
+    10: ("赵六", "231202700101123", "15845670000"),  # 北林区, 15-digit ID
+    14: ("欧阳娜娜", "23120219800101123X", "13698765432"),  # 北林区
+}
+
+
 def _household(hid, village, size, tuopin):
-    return dict(id=hid, village_code=village, county_code=village[:6], head_name=f"户主{hid}",
-                head_id_number=f"23122119700101{hid:04d}", phone=f"1390000{hid:04d}", size=size,
+    name, id_number, phone = HEADS.get(hid, (f"户主{hid}", f"23122119700101{hid:04d}", f"1390000{hid:04d}"))
+    return dict(id=hid, village_code=village, county_code=village[:6], head_name=name,
+                head_id_number=id_number, phone=phone, size=size,
                 is_tuopin=tuopin, is_dibao=False, is_tekun=False, labour_count=1)
 
 
-def _member(mid, hid, relation, born, *, insured, dropout=False, stage=None):
-    return dict(id=mid, household_id=hid, name=f"成员{mid}", id_number=f"231221{born:%Y%m%d}{mid:04d}",
+def _member(mid, hid, relation, born, *, insured, dropout=False, stage=None, name=None, id_number=None):
+    return dict(id=mid, household_id=hid, name=name or f"成员{mid}",
+                id_number=id_number or f"231221{born:%Y%m%d}{mid:04d}",
                 relation=relation, birth_date=born, sex="男", school_stage=stage, dropout=dropout, health="健康",
                 disability_level=None, medical_insured=insured, pension_insured=insured, labour_capacity="普通",
                 work_place=None, work_months=0)
 
 
 MEMBERS = [
-    _member(1, 1, "户主", d(5, 1, 1970), insured=True),
+    _member(1, 1, "户主", d(5, 1, 1970), insured=True, name="王五", id_number=HEADS[1][1]),
     _member(2, 1, "配偶", d(3, 3, 1972), insured=False),
     _member(3, 1, "子女", d(6, 1, 2014), insured=True, dropout=True, stage="初中"),  # 12 at D: counts for G2
     _member(4, 15, "户主", d(1, 1, 1950), insured=True),
     _member(5, 15, "孙子女", d(11, 28, 2010), insured=True, dropout=True, stage="高中"),  # turns 16 on D: not G2
     _member(7, 15, "孙子女", d(11, 28, 2020), insured=False, dropout=True, stage="学前"),  # turns 6 on D: G2
     _member(6, 16, "户主", d(1, 1, 1980), insured=False),  # h16 is outside the G population
+    # h14 (北林区, c14 undecided at D and at 12-31): outside the G population, so no G figure changes;
+    # named members of the other county for the scoping and masking tests of test_households.py
+    _member(8, 14, "户主", d(1, 1, 1980), insured=True, name="欧阳娜娜", id_number="23120219800101123X"),
+    _member(9, 14, "父母", d(3, 3, 1955), insured=False, name="李四", id_number="231202550303123"),
 ]
 
 # id, household, persons, discovered, decision, decided, included, status, eliminated

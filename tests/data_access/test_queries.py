@@ -1,5 +1,6 @@
 """Query functions against the hand-built fixture (tests/data_access/fixture.py) on SQLite,
-PostgreSQL and MariaDB; every expected number is derived by hand in a comment next to it."""
+PostgreSQL and MariaDB (the `backend` fixture is in conftest.py); every expected number is derived by
+hand in a comment next to it."""
 
 from __future__ import annotations
 
@@ -13,23 +14,12 @@ from sqlalchemy import func, select
 from data_access import areas, db, indicators, industry, monitoring, overview, summary, tasks
 from data_access.models.industry import IndustryDatasetInfo
 from data_access.models.monitoring import DatasetInfo
-from tests.conftest import using
 from tests.data_access import fixture as fx
 from tests.data_access.fixture import A1, A2, B1, B2, BL, C1, C2, E1, E2, WK, WK_XIANG, WK_ZHEN, D
 
 PREV = D - timedelta(days=7)  # 2026-11-21
 WEEK = (date(2026, 11, 23), D)  # Monday .. D
 YEAR = (date(2026, 1, 1), D)
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql", "mariadb"])
-def backend(request, tmp_path_factory):
-    """The fixture loaded into one backend; the data layer points at it while the module runs."""
-    with fx.databases(request.param, tmp_path_factory.mktemp(request.param)) as (urls, engines):
-        fx.insert_all(engines)
-        with using(MONITORING_DB_URL=urls["monitoring"], INDUSTRY_DB_URL=urls["industry"], APP_DB_URL=urls["app"]):
-            summary.refresh_summaries(db.engine("monitoring"), D)
-            yield request.param
 
 
 def by_code(df: pd.DataFrame) -> dict[str, dict[str, float]]:
