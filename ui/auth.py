@@ -108,6 +108,8 @@ def sign_out() -> None:
     if cookie:
         accounts.revoke(cookie)
     st.session_state["auth_redirect"] = "/auth/logout"
+    if _sso_configured() and getattr(st.user, "is_logged_in", False):
+        st.logout()  # else the identity provider's cookie would sign the user straight back in
 
 
 def redirect_if_pending() -> None:

@@ -54,6 +54,15 @@ def require(key: str) -> Scope:
     return account.scope
 
 
+def _close_password() -> None:
+    st.session_state["password_open"] = False
+
+
+@st.dialog("修改密码", on_dismiss=_close_password)
+def _password_dialog() -> None:
+    auth.password_form()
+
+
 def sidebar(account) -> None:
     """App name, city, data date, demo badge, the signed-in user, password change and sign-out."""
     info = cache.dataset_info()
@@ -70,9 +79,10 @@ def sidebar(account) -> None:
             names = dict(cache.regions("county")[["code", "name"]].itertuples(index=False))
             where = " · " + names.get(account.county, account.county)
         st.caption(f"{account.display_name or account.username}({ROLES[account.role]}{where})")
-        if account.role != "screen":
-            with st.popover("修改密码", icon=":material/key:"):
-                auth.password_form()
+        if account.role != "screen" and st.button("修改密码", icon=":material/key:", key="change_password"):
+            st.session_state["password_open"] = True
+        if st.session_state.get("password_open"):
+            _password_dialog()
         if st.button("退出登录", icon=":material/logout:", key="sign_out"):
             auth.sign_out()
             st.rerun()

@@ -50,6 +50,10 @@ def test_county_account(page):
     page.get_by_text("姓名、身份证号、电话已脱敏").scroll_into_view_if_needed()
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SCREENSHOTS / "county-cases.png"))
+    page.get_by_role("button", name="修改密码").click()
+    page.get_by_label("原密码").wait_for(timeout=30_000)
+    page.keyboard.press("Escape")
+    page.get_by_label("原密码").wait_for(state="detached", timeout=30_000)
     page.goto(page.base + "/admin", wait_until="domcontentloaded")
     page.get_by_text("无权限").wait_for(timeout=30_000)
     assert row["role"] == "county" and page.outside == []

@@ -118,7 +118,7 @@ def test_office_unmasks_one_household_with_a_reason(signed_in):
 def test_screen_account_sees_only_the_overview(signed_in):
     at = signed_in("screen")
     assert at.title[0].value == "总览" and len(at.metric) == 8
-    assert not at.sidebar.get("popover")
+    assert not any(b.key == "change_password" for b in at.sidebar.button)
 
 
 def test_idle_session_expires_after_30_minutes(signed_in):
@@ -140,6 +140,7 @@ def test_change_own_password(demo_data):
     if accounts.account("pwuser") is None:
         accounts.create_user("pwuser", "First-passw0rd", "office", by="test")
     at = sign_in("pwuser", "First-passw0rd")
+    ok(at.sidebar.button(key="change_password").click().run())
     at.text_input(key="pw_old").input("First-passw0rd")
     at.text_input(key="pw_new").input("Second-passw0rd")
     at.text_input(key="pw_again").input("Second-passw0rd")
@@ -158,3 +159,26 @@ def test_nothing_is_served_from_a_static_folder():
     config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
     assert not config.get("server", {}).get("enableStaticServing", False)
     assert not (root / "static").exists()
+
+
+class _OidcUser(dict):
+    is_logged_in = True
+
+
+@pytest.mark.parametrize("subject,mapped", [("wang@example.gov.cn", True), ("stranger@example.com", False)])
+def test_single_sign_on_maps_to_a_local_account(demo_data, monkeypatch, subject, mapped):
+    """With an [auth] section configured, an st.login identity signs in as the mapped local account."""
+    import streamlit as st
+
+    from data_access import accounts
+    from ui import auth
+
+    if accounts.account_for_sso("wang@example.gov.cn") is None:
+        accounts.create_user("wang", "Sso-only-passw0rd", "leader", by="test", sso_subject="wang@example.gov.cn")
+    monkeypatch.setattr(auth, "_sso_configured", lambda: True)
+    monkeypatch.setattr(st, "user", _OidcUser(email=subject))
+    at = ok(AppTest.from_file(APP, default_timeout=TIMEOUT).run())
+    if mapped:
+        assert at.title[0].value == "总览" and audit_actions("wang")[-1] == "sign_in"
+    else:
+        assert at.error and "未在本系统开通" in at.error[0].value and not at.metric
