@@ -42,6 +42,8 @@ def case_section(scope: Scope, as_of: date, county: str) -> None:
     df = households.case_list(scope, as_of=as_of, county=county, village=village, status=status,
                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     st.caption(f"共 {total:,} 个案例。姓名、身份证号、电话已脱敏。")
+    for col in ("discovered_on", "decided_on", "included_on"):
+        df[col] = df[col].map(lambda d: d.isoformat() if d else "—")
     shown = df.drop(columns=["village_code"]).rename(columns=LABELS)
     st.dataframe(shown, hide_index=True)
     st.download_button("导出本页名单(CSV,已脱敏)", shown.to_csv(index=False).encode("utf-8-sig"),
