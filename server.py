@@ -3,15 +3,21 @@
 Streamlit's script cannot set an HttpOnly cookie; these routes can. After a sign-in the page sends the
 browser to /auth/establish with a one-use handoff token, which becomes an HttpOnly, SameSite=Strict
 session cookie; a browser reload then resumes the session. /auth/device binds a presentation screen.
+/geo/ serves map boundaries (reference data) so figures carry a URL instead of the coordinates.
 """
+
+import os
 
 import streamlit as st
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from data_access import accounts
 from ui.auth import COOKIE, DEVICE_COOKIE
+
+GEO_URLS_ENV = "DASHBOARD_GEO_URLS"  # geo.service.URLS_ENV: pages then reference the routes below
+os.environ[GEO_URLS_ENV] = "1"
 
 DEVICE_DAYS = 400
 
@@ -53,5 +59,20 @@ def device(request: Request) -> RedirectResponse:
     return response
 
 
+def geojson(request: Request) -> Response:
+    """County boundaries, or one county's synthetic townships: reference data, no personal data."""
+    from geo import service
+
+    county = request.path_params.get("county")
+    if county is not None and not (county.isascii() and county.isdigit() and len(county) == 6):
+        return Response(status_code=404)
+    try:
+        body = service.geojson_bytes(county)
+    except KeyError:
+        return Response(status_code=404)
+    return Response(body, media_type="application/geo+json", headers={"Cache-Control": "private, max-age=86400"})
+
+
 app = st.App("app.py", routes=[Route("/auth/establish", establish), Route("/auth/logout", logout),
-                               Route("/auth/device", device)])
+                               Route("/auth/device", device), Route("/geo/counties.geojson", geojson),
+                               Route("/geo/townships/{county}.geojson", geojson)])

@@ -40,10 +40,10 @@ def _layout(fig: go.Figure, gdf: gpd.GeoDataFrame, height: int, tile_url: str | 
 
 
 def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, better: str,
-               height: int = 520, tile_url: str | None = None, geojson: dict | None = None) -> go.Figure:
+               height: int = 520, tile_url: str | None = None, geojson: str | dict | None = None) -> go.Figure:
     """Areas coloured by value (better: high/low/neutral); values has code, value, text, rank.
 
-    geojson, when given, is gdf's own __geo_interface__ computed once by the caller.
+    geojson, when given, is gdf as GeoJSON built once by the caller, or a same-origin URL of it.
     """
     df = gdf[["code", "name"]].merge(values.drop(columns="name", errors="ignore"), on="code", how="left")
     fig = go.Figure(go.Choroplethmap(
@@ -61,10 +61,10 @@ def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, bette
 
 def drill(towns: gpd.GeoDataFrame, town_values: pd.DataFrame, villages: gpd.GeoDataFrame,
           village_values: pd.DataFrame, *, label: str, better: str, height: int = 560,
-          tile_url: str | None = None) -> go.Figure:
+          tile_url: str | None = None, geojson: str | dict | None = None) -> go.Figure:
     """Township polygons coloured by value with village points on top (synthetic geometry)."""
     fig = choropleth(towns, town_values, label=label, better=better,
-                     height=height, tile_url=tile_url)
+                     height=height, tile_url=tile_url, geojson=geojson)
     v = villages.merge(village_values.drop(columns="name", errors="ignore"), on="code", how="left")
     fig.add_trace(go.Scattermap(
         lon=v.geometry.x, lat=v.geometry.y, mode="markers",

@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from data_access import areas, indicators, overview
-from data_access.settings import settings
 
 TTL = 600  # seconds: imports refresh summaries; ten minutes later every page shows them
 
@@ -43,39 +42,40 @@ def alerts(as_of: date) -> pd.DataFrame:
     return overview.alerts(as_of=as_of)
 
 
-@st.cache_resource(show_spinner=False)
+def _geo():
+    """geo.service, imported on the first map (geopandas is slow to import), not at sign-in."""
+    from geo import service
+
+    return service
+
+
 def county_shapes():
-    """County boundaries of the city (simplified), read once per process."""
-    from geo.boundaries import county_boundaries
-
-    return county_boundaries(areas.regions("county")[["code", "name"]], settings().boundary_file)
+    """County boundaries of the city (simplified), built once per process; read-only."""
+    return _geo().counties()
 
 
-@st.cache_resource(show_spinner=False)
-def county_geojson() -> dict:
-    """County shapes as GeoJSON, built once (read-only)."""
-    return county_shapes()[["code", "geometry"]].__geo_interface__
+def county_geojson() -> str | dict:
+    """The counties' GeoJSON for a figure: a same-origin URL under server.py, else the dict."""
+    return _geo().geojson_ref()
 
 
-@st.cache_resource(show_spinner=False)
 def township_shapes(county: str):
-    """Synthetic township polygons of a county."""
-    from geo.synthetic import townships
-
-    shapes = county_shapes()
-    outline = shapes.loc[shapes["code"] == county, "geometry"].iloc[0]
-    return townships(outline, areas.regions("township", county))
+    """Synthetic township polygons of a county; read-only."""
+    return _geo().townships(county)
 
 
-@st.cache_resource(show_spinner=False)
+def township_geojson(county: str) -> str | dict:
+    """A county's townships' GeoJSON for a figure."""
+    return _geo().geojson_ref(county)
+
+
 def village_points(county: str):
-    """Synthetic village points of a county."""
-    from geo.synthetic import villages
-
-    return villages(township_shapes(county), areas.regions("village", county))
+    """Synthetic village points of a county; read-only."""
+    return _geo().villages(county)
 
 
 def clear() -> None:
     """Forget every cached result (after seeding or an import)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    _geo().clear()

@@ -40,7 +40,7 @@ if county is not None:
     left, right = st.columns([3, 2])
     with left:
         fig = drill(cache.township_shapes(county), towns, cache.village_points(county), villages,
-                    label=ind.name, better=ind.better)
+                    label=ind.name, better=ind.better, geojson=cache.township_geojson(county))
         st.plotly_chart(fig, config={"displayModeBar": False}, key="drill_map")
     with right:
         tab_t, tab_v = st.tabs(["乡镇", "村"])

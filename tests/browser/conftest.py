@@ -94,10 +94,12 @@ def page(browser, server):
     base, data = server
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     outside: list[str] = []
+    local: list[str] = []
 
     def guard(route):
         url = route.request.url
         if url.startswith(("data:", "blob:", "about:")) or urlparse(url).hostname in LOCAL:
+            local.append(url)
             route.continue_()
         else:
             outside.append(url)
@@ -105,7 +107,7 @@ def page(browser, server):
 
     context.route("**/*", guard)
     p = context.new_page()
-    p.outside, p.base, p.data = outside, base, data
+    p.outside, p.local, p.base, p.data = outside, local, base, data
     yield p
     context.close()
 

@@ -42,6 +42,7 @@ def test_page_opens_by_url(page, path, title, has_map):
         page.locator(".js-plotly-plot canvas").first.wait_for(timeout=30_000)
         page.wait_for_timeout(2500)
         assert _colored_share(plot.screenshot()) > 0.05, "map drew no coloured areas"
+        assert any("/geo/counties.geojson" in u for u in page.local), "boundaries not served by server.py"
     page.wait_for_timeout(500)
     assert not page.locator('[data-testid="stException"]').count(), "page shows an exception"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -61,5 +62,6 @@ def test_map_drill_down(page):
     maps = page.locator(".js-plotly-plot")
     assert maps.count() == 2
     assert _colored_share(maps.nth(1).screenshot()) > 0.05, "drill-down map drew nothing"
+    assert any("/geo/townships/231283.geojson" in u for u in page.local)
     page.screenshot(path=str(SCREENSHOTS / "map-drill.png"), full_page=True)
     assert page.outside == [], f"requests left the machine: {page.outside}"
