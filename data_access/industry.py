@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 
 from data_access.areas import area_key, group_keys, in_county
 from data_access.db import engine
@@ -14,22 +14,13 @@ from data_access.models.industry import CountyTarget as T
 from data_access.models.industry import IndustryProject as P
 from data_access.models.industry import ProjectStatusChange as PS
 from data_access.models.industry import SpecialtyVillage as SV
+from data_access.sql import area_frame, count_if
 
 STRONG_INCOME = 100_000  # I3: 经营性收入10万元以上
 WEAK_INCOME = 50_000  # I4: 薄弱村
 RUNNING = ("运营正常", "已盘活", "已整改")
 
 
-def _one(cond):
-    return func.sum(case((cond, 1), else_=0))
-
-
-def _frame(q, columns: list[str]) -> pd.DataFrame:
-    with engine("industry").connect() as conn:
-        df = pd.DataFrame(conn.execute(q).all(), columns=columns)
-    for col in columns[1:]:
-        df[col] = pd.to_numeric(df[col]).fillna(0)
-    return df
 
 
 def collective_year(as_of: date) -> int | None:
@@ -47,11 +38,11 @@ def collective(*, year: int, level: str = "county", county: str | None = None) -
     """
     key = area_key(CI.village_code, level).label("code")
     op = CI.operating_income
-    q = (select(key, func.count(), _one(op >= STRONG_INCOME), _one(op < WEAK_INCOME), _one(op == 0),
+    q = (select(key, func.count(), count_if(op >= STRONG_INCOME), count_if(op < WEAK_INCOME), count_if(op == 0),
                 func.sum(op))
          .where(CI.year == year, CI.quarter.is_(None), in_county(CI.village_code, county))
          .group_by(*group_keys(level, key)))
-    return _frame(q, ["code", "reporting", "strong", "weak", "hollow", "operating_income"])
+    return area_frame("industry", q, ["code", "reporting", "strong", "weak", "hollow", "operating_income"])
 
 
 def specialty(*, year: int, level: str = "county", county: str | None = None) -> pd.DataFrame:
@@ -63,13 +54,13 @@ def specialty(*, year: int, level: str = "county", county: str | None = None) ->
     q = (select(key, func.count())
          .where(SV.status.in_(["认定", "示范"]), SV.year_recognised <= year,
                 in_county(SV.village_code, county)).group_by(*group_keys(level, key)))
-    return _frame(q, ["code", "specialty"])
+    return area_frame("industry", q, ["code", "specialty"])
 
 
 def specialty_targets(*, year: int) -> pd.DataFrame:
     """I1 targets of the year per county. Columns: code, target."""
     q = select(T.county_code, T.target).where(T.year == year, T.indicator == "I1")
-    return _frame(q, ["code", "target"])
+    return area_frame("industry", q, ["code", "target"])
 
 
 def projects(*, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
@@ -81,10 +72,10 @@ def projects(*, as_of: date, level: str = "county", county: str | None = None) -
     last = (select(PS.project_id, func.max(PS.changed_on).label("d"))
             .where(PS.changed_on <= as_of).group_by(PS.project_id).subquery())
     key = area_key(P.village_code, level).label("code")
-    q = (select(key, _one(PS.status != "在建"), _one(PS.status.in_(RUNNING)),
-                _one(PS.status.in_(["弱质", "闲置"])))
+    q = (select(key, count_if(PS.status != "在建"), count_if(PS.status.in_(RUNNING)),
+                count_if(PS.status.in_(["弱质", "闲置"])))
          .select_from(P)
          .join(last, last.c.project_id == P.id)
          .join(PS, and_(PS.project_id == last.c.project_id, PS.changed_on == last.c.d))
          .where(in_county(P.village_code, county)).group_by(*group_keys(level, key)))
-    return _frame(q, ["code", "finished", "running", "weak_idle"])
+    return area_frame("industry", q, ["code", "finished", "running", "weak_idle"])

@@ -8,24 +8,14 @@ import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 
 from data_access.areas import area_key, group_keys, in_county
-from data_access.db import engine
 from data_access.models.monitoring import DepartmentAlert as A
 from data_access.models.monitoring import MonitoringCase as C
 from data_access.models.monitoring import VillageSummary as V
+from data_access.sql import area_frame, count_if
 
 TIMELY_DAYS = 15
 
 
-def _one(cond):
-    return func.sum(case((cond, 1), else_=0))
-
-
-def _frame(q, columns: list[str]) -> pd.DataFrame:
-    with engine("monitoring").connect() as conn:
-        df = pd.DataFrame(conn.execute(q).all(), columns=columns)
-    for col in columns[1:]:
-        df[col] = pd.to_numeric(df[col]).fillna(0)
-    return df
 
 
 def stock(*, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
@@ -39,10 +29,10 @@ def stock(*, as_of: date, level: str = "county", county: str | None = None) -> p
     overdue = and_(C.discovered_on <= as_of - timedelta(days=TIMELY_DAYS),
                    or_(C.decided_on.is_(None), C.decided_on > as_of))
     q = (select(key, func.count(func.distinct(case((monitored, C.household_id)))),
-                func.sum(case((monitored, C.persons), else_=0)), _one(monitored), _one(overdue),
-                _one(C.included_on <= as_of), _one(C.eliminated_on <= as_of))
+                func.sum(case((monitored, C.persons), else_=0)), count_if(monitored), count_if(overdue),
+                count_if(C.included_on <= as_of), count_if(C.eliminated_on <= as_of))
          .where(in_county(C.village_code, county), C.discovered_on <= as_of).group_by(*group_keys(level, key)))
-    return _frame(q, ["code", "households", "persons", "cases", "overdue", "included_ever",
+    return area_frame("monitoring", q, ["code", "households", "persons", "cases", "overdue", "included_ever",
                       "eliminated_ever"])
 
 
@@ -54,12 +44,12 @@ def flow(*, start: date, end: date, level: str = "county", county: str | None = 
     """
     key = area_key(C.village_code, level).label("code")
     decided = C.decided_on.between(start, end)
-    q = (select(key, _one(C.discovered_on.between(start, end)), _one(C.included_on.between(start, end)),
-                _one(decided), _one(and_(decided, C.decision_days <= TIMELY_DAYS)),
-                _one(and_(decided, C.decision_days > TIMELY_DAYS)),
-                _one(C.eliminated_on.between(start, end)))
+    q = (select(key, count_if(C.discovered_on.between(start, end)), count_if(C.included_on.between(start, end)),
+                count_if(decided), count_if(and_(decided, C.decision_days <= TIMELY_DAYS)),
+                count_if(and_(decided, C.decision_days > TIMELY_DAYS)),
+                count_if(C.eliminated_on.between(start, end)))
          .where(in_county(C.village_code, county), C.discovered_on <= end).group_by(*group_keys(level, key)))
-    return _frame(q, ["code", "discovered", "included", "decided", "decided_timely", "decided_late",
+    return area_frame("monitoring", q, ["code", "discovered", "included", "decided", "decided_timely", "decided_late",
                       "eliminated"])
 
 
@@ -71,9 +61,9 @@ def alerts_pending(*, as_of: date, level: str = "county", county: str | None = N
     key = area_key(A.village_code, level).label("code")
     late = and_(A.received_on <= as_of - timedelta(days=TIMELY_DAYS),
                 or_(A.verified_on.is_(None), A.verified_on > as_of))
-    q = (select(key, _one(late)).where(in_county(A.village_code, county), A.received_on <= as_of)
+    q = (select(key, count_if(late)).where(in_county(A.village_code, county), A.received_on <= as_of)
          .group_by(*group_keys(level, key)))
-    return _frame(q, ["code", "pending_alerts"])
+    return area_frame("monitoring", q, ["code", "pending_alerts"])
 
 
 def guarantees(*, level: str = "county", county: str | None = None) -> pd.DataFrame:
@@ -87,4 +77,4 @@ def guarantees(*, level: str = "county", county: str | None = None) -> pd.DataFr
             "guarantee_persons", "unsafe_water"]
     q = (select(key, *[func.sum(getattr(V, c)) for c in cols])
          .where(in_county(V.village_code, county)).group_by(*group_keys(level, key)))
-    return _frame(q, ["code", *cols])
+    return area_frame("monitoring", q, ["code", *cols])

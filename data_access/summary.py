@@ -12,6 +12,7 @@ from data_access.models.monitoring import Household as H
 from data_access.models.monitoring import Member as M
 from data_access.models.monitoring import MonitoringCase as C
 from data_access.models.monitoring import VillageSummary
+from data_access.sql import count_if
 
 
 def _years_before(d: date, years: int) -> date:
@@ -29,21 +30,20 @@ def summary_frame(engine: Engine, as_of: date) -> pd.DataFrame:
             .where(GC.checked_on <= as_of).group_by(GC.household_id).subquery())
     water_bad = or_(GC.water_quantity_ok.is_(False), GC.water_quality_ok.is_(False),
                     GC.water_convenience_ok.is_(False), GC.water_reliability_ok.is_(False))
-    one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
     q_hh = (select(H.village_code, H.county_code, func.count().label("households"),
-                   one(H.is_tuopin.is_(True)).label("tuopin_households"),
+                   count_if(H.is_tuopin.is_(True)).label("tuopin_households"),
                    func.sum(H.size).label("persons"),
                    func.sum(case((H.is_tuopin.is_(True), H.size), else_=0)).label("tuopin_persons"))
             .group_by(H.village_code, H.county_code))
-    q_chk = (select(H.village_code, one(GC.housing_grade.in_(["C", "D"])).label("unsafe_housing"),
-                    one(water_bad).label("unsafe_water"))
+    q_chk = (select(H.village_code, count_if(GC.housing_grade.in_(["C", "D"])).label("unsafe_housing"),
+                    count_if(water_bad).label("unsafe_water"))
              .join(last, last.c.household_id == H.id)
              .join(GC, and_(GC.household_id == last.c.household_id, GC.checked_on == last.c.d))
              .where(in_pop).group_by(H.village_code))
     young, old = _years_before(as_of, 6), _years_before(as_of, 16)
     q_mem = (select(H.village_code, func.count().label("guarantee_persons"),
-                    one(M.medical_insured.is_(True)).label("insured"),
-                    one(and_(M.dropout.is_(True), M.birth_date <= young, M.birth_date > old))
+                    count_if(M.medical_insured.is_(True)).label("insured"),
+                    count_if(and_(M.dropout.is_(True), M.birth_date <= young, M.birth_date > old))
                     .label("dropouts"))
              .join(H, H.id == M.household_id).where(in_pop).group_by(H.village_code))
     with engine.connect() as conn:

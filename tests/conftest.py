@@ -51,3 +51,15 @@ def demo_data(demo_dir):
     """Point the data layer at the seeded demo folder for one test."""
     with using(DASHBOARD_DATA_DIR=str(demo_dir)):
         yield demo_dir
+
+
+def read_accounts(folder: Path) -> dict[str, dict]:
+    """demo-accounts.csv of a data folder, by username and by role (the first account of each role)."""
+    import csv
+
+    with open(folder / "demo-accounts.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = {r["username"]: r for r in rows}
+    for r in rows:
+        out.setdefault(r["role"], r)
+    return out

@@ -75,15 +75,10 @@ LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 def accounts_of(data: Path) -> dict[str, dict]:
-    """demo-accounts.csv of the server's data folder, by username and by role (first of each)."""
-    import csv
+    """demo-accounts.csv of the server's data folder."""
+    from tests.conftest import read_accounts
 
-    with open(data / "demo-accounts.csv", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    out = {r["username"]: r for r in rows}
-    for r in rows:
-        out.setdefault(r["role"], r)
-    return out
+    return read_accounts(data)
 
 
 @pytest.fixture()

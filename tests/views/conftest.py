@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.conftest import read_accounts
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120
@@ -15,12 +16,7 @@ TIMEOUT = 120
 @pytest.fixture()
 def demo_accounts(demo_data) -> dict[str, dict]:
     """Rows of demo-accounts.csv by username (and the first account of each role by role)."""
-    with open(demo_data / "demo-accounts.csv", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    out = {r["username"]: r for r in rows}
-    for r in rows:
-        out.setdefault(r["role"], r)
-    return out
+    return read_accounts(demo_data)
 
 
 def ok(at: AppTest) -> AppTest:
