@@ -6,7 +6,7 @@ from data_access.indicators import INDICATORS
 from geo.figures import choropleth
 from ui import cache, components, frame
 
-scope = frame.require("overview")
+frame.require("overview")
 components.header("总览", "巩固拓展脱贫攻坚成果同乡村振兴有效衔接")
 as_of = components.as_of(key="overview_as_of")
 
