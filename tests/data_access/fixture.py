@@ -39,7 +39,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, insert, inspect, make_url, text
+from sqlalchemy import Engine, create_engine, insert, inspect, make_url
+from sqlalchemy.schema import CreateSchema, DropSchema
 
 from data_access.models import BASES
 from data_access.models import app as am
@@ -385,10 +386,8 @@ def databases(backend: str, tmp: Path) -> Iterator[tuple[dict[str, str], dict[st
     existing = set(inspect(server).get_schema_names())
     created = [s for s in schemas.values() if s is not None and s not in existing]
     with server.begin() as conn:
-        for schema in created:
-            q = '"' if backend == "postgresql" else "`"
-            kind = "SCHEMA" if backend == "postgresql" else "DATABASE"
-            conn.execute(text(f"CREATE {kind} IF NOT EXISTS {q}{schema}{q}"))
+        for schema in created:  # MySQL/MariaDB render CREATE SCHEMA as a new database
+            conn.execute(CreateSchema(schema, if_not_exists=True))
     urls = {name: _url_in_schema(base_url, schemas[name]) for name in BASES}
     engines = {name: create_engine(url) for name, url in urls.items()}
     try:
@@ -402,8 +401,5 @@ def databases(backend: str, tmp: Path) -> Iterator[tuple[dict[str, str], dict[st
             eng.dispose()
         with server.begin() as conn:
             for schema in created:
-                if backend == "postgresql":
-                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-                else:
-                    conn.execute(text(f"DROP DATABASE IF EXISTS `{schema}`"))
+                conn.execute(DropSchema(schema, if_exists=True, cascade=backend == "postgresql"))
         server.dispose()
