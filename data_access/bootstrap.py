@@ -18,6 +18,7 @@ from data_access.models.monitoring import DatasetInfo
 from data_access.settings import settings
 
 FILES = {"monitoring": "monitoring.db", "industry": "industry.db", "app": "app.db"}
+ACCOUNTS_FILE = "demo-accounts.csv"
 
 
 def uses_default_files() -> bool:
@@ -57,14 +58,13 @@ def _lock(folder: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-ACCOUNTS_FILE = "demo-accounts.csv"
-
 
 def write_accounts(folder: Path, accounts: list[dict]) -> Path:
     """demo-accounts.csv (username,password,role,county_code), readable by the owner only."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / ACCOUNTS_FILE
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chmod(path, 0o600)  # also when the file was already there
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["username", "password", "role", "county_code"])

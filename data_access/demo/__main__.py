@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=None, help="随机种子")
     p.add_argument("--as-of", type=date.fromisoformat, default=None, help="数据截至日期,默认今天")
     p.add_argument("--if-missing", action="store_true", help="已有数据时不重新生成")
+    p.add_argument("--overwrite-configured-databases", action="store_true",
+                   help="确认向已配置的外部数据库写入演示数据(会清空这些库中的看板表)")
     args = parser.parse_args(argv)
     if args.if_missing and not bootstrap.uses_default_files():
         print("已配置外部数据库连接,不生成演示数据。")
@@ -24,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.if_missing and bootstrap.has_data():
         print("演示数据已存在,跳过生成。")
         return 0
+    if not bootstrap.uses_default_files() and not args.overwrite_configured_databases:
+        print("已配置外部数据库连接:向其写入演示数据会删除并重建其中的看板表(含账号)。"
+              "确需如此,请加 --overwrite-configured-databases。", file=sys.stderr)
+        return 2
     counts = bootstrap.seed_demo(scale=args.scale, seed=args.seed, as_of=args.as_of,
                                  progress=bootstrap.terminal_progress)
     print(f"共写入 {sum(counts.values()):,} 行,{len(counts)} 张表。")

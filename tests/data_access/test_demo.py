@@ -156,3 +156,16 @@ def test_unknown_city_is_refused(bad):
 
     with pytest.raises(ValueError):
         cnmaps_counties(bad)
+
+
+def test_cli_refuses_to_overwrite_configured_databases(tmp_path, capsys):
+    from data_access.demo.__main__ import main
+    from tests.conftest import using
+
+    url = f"sqlite:///{tmp_path / 'real.db'}"
+    with using(MONITORING_DB_URL=url, INDUSTRY_DB_URL=url, APP_DB_URL=url, DASHBOARD_DATA_DIR=str(tmp_path)):
+        assert main(["seed", "--scale", "0.01"]) == 2
+        assert main(["seed", "--if-missing"]) == 0
+    err = capsys.readouterr()
+    assert "--overwrite-configured-databases" in err.err and "不生成演示数据" in err.out
+    assert not (tmp_path / "real.db").exists() or (tmp_path / "real.db").stat().st_size == 0
