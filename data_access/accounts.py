@@ -9,6 +9,7 @@ import secrets
 import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -174,7 +175,7 @@ def authenticate(username: str, password: str, *, address: str | None = None,
     with Session(engine("app")) as s, s.begin():
         u = s.scalar(select(User).where(User.username == username))
         if u is None:
-            _verify(_DUMMY, password)  # same cost as a real check: no username probing by timing
+            _verify(_dummy_hash(), password)  # same cost as a real check: no username probing by timing
             failure, detail = "用户名或密码错误", "用户不存在"
         elif u.disabled:
             failure, detail = "账号已停用,请联系管理员", "账号已停用"
@@ -202,7 +203,9 @@ def authenticate(username: str, password: str, *, address: str | None = None,
     return acc
 
 
-_DUMMY = _hasher.hash("dummy-password-for-timing-0")
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher.hash("dummy-password-for-timing-0")
 
 
 def _digest(token: str) -> str:
