@@ -78,7 +78,8 @@ def sidebar(account) -> None:
         if account.county:
             names = dict(cache.regions("county")[["code", "name"]].itertuples(index=False))
             where = " · " + names.get(account.county, account.county)
-        st.caption(f"{account.display_name or account.username}({ROLES[account.role]}{where})")
+        who = account.display_name if account.display_name not in (None, ROLES[account.role]) else account.username
+        st.caption(f"{who}({ROLES[account.role]}{where})")
         if account.role != "screen" and st.button("修改密码", icon=":material/key:", key="change_password"):
             st.session_state["password_open"] = True
         if st.session_state.get("password_open"):
