@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from data_access import accounts
+from data_access.codes import is_code
 from ui.auth import COOKIE, DEVICE_COOKIE
 
 GEO_URLS_ENV = "DASHBOARD_GEO_URLS"  # geo.service.URLS_ENV: pages then reference the routes below
@@ -64,7 +65,7 @@ def geojson(request: Request) -> Response:
     from geo import service
 
     county = request.path_params.get("county")
-    if county is not None and not (county.isascii() and county.isdigit() and len(county) == 6):
+    if county is not None and not is_code(county):
         return Response(status_code=404)
     try:
         body = service.geojson_bytes(county)

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from data_access import audit
+from data_access.codes import is_code
 from data_access.db import engine
 from data_access.models.app import AuthToken, User
 from data_access.scope import ROLES, Scope
@@ -83,7 +84,7 @@ def _validate(username: str, role: str, county: str | None) -> None:
         raise AccountError("用户名须为3-40位字母、数字或 _ . @ -")
     if role not in ROLES:
         raise AccountError(f"未知角色:{role}")
-    if role == "county" and not (county and county.isascii() and county.isdigit() and len(county) == 6):
+    if role == "county" and not is_code(county):
         raise AccountError("县(市)区账号必须指定6位县级区划代码")
 
 

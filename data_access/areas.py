@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import ColumnElement, func, inspect, literal, select, true
 
+from data_access.codes import is_code
 from data_access.db import engine
 from data_access.models.monitoring import DatasetInfo, Region
 from data_access.settings import settings
@@ -38,7 +39,7 @@ def in_county(village_code: ColumnElement, county: str | None):
     """Filter rows to one county by the village code prefix (None: no filter)."""
     if county is None:
         return true()
-    if not (county.isascii() and county.isdigit() and len(county) == 6):
+    if not is_code(county):
         raise ValueError(f"county must be a 6-digit code, got {county!r}")
     return village_code.like(county + "%")
 

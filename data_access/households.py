@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 
 from data_access import audit, masking
+from data_access.codes import is_code
 from data_access.db import engine
 from data_access.models.monitoring import CaseRisk, Household, Member, MonitoringCase, Region
 from data_access.scope import AccessDenied, Scope
@@ -21,7 +22,7 @@ CASE_COLUMNS = ["case_id", "household_id", "village_code", "village", "head_name
 def _code(value: str | None, length: int, what: str) -> str | None:
     if value is None:
         return None
-    if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == length):
+    if not is_code(value, length):
         raise ValueError(f"{what} must be a {length}-digit code")
     return value
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data_access.codes import is_code
+
 ROLES = {"admin": "系统管理员", "office": "领导小组办公室", "county": "县(市)区", "leader": "市领导", "screen": "大屏展示"}
 ROW_LEVEL = frozenset({"admin", "office", "county"})  # may read rows about people and projects
 UNMASK = frozenset({"admin", "office"})  # may unmask one household at a time, with a reason
@@ -24,8 +26,7 @@ class Scope:
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
-        if self.role == "county" and not (self.county and self.county.isascii() and self.county.isdigit()
-                                          and len(self.county) == 6):
+        if self.role == "county" and not is_code(self.county):
             raise ValueError("a county account needs its 6-digit county code")
 
     @property

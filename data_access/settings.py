@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from data_access.codes import is_code
+
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDERS = ("CHANGE_ME", "<password>", "your-password", "xxx")
 DB_KEYS = ("MONITORING_DB_URL", "INDUSTRY_DB_URL", "APP_DB_URL")
@@ -63,7 +65,7 @@ def load_settings() -> Settings:
     for key, fname in zip(DB_KEYS, ("monitoring.db", "industry.db", "app.db")):
         urls[key] = _check(key, get(key, f"sqlite:///{data_dir / fname}"))
     city = get("DASHBOARD_CITY_ADCODE", "231200")
-    if not (city.isdigit() and len(city) == 6):
+    if not is_code(city):
         raise SettingsError(f"DASHBOARD_CITY_ADCODE must be a 6-digit adcode, got {city!r}")
     return Settings(
         data_dir=data_dir,
