@@ -173,6 +173,7 @@ def authenticate(username: str, password: str, *, address: str | None = None,
                  now: datetime | None = None) -> Account:
     """Check a password; five failures lock the account for 15 minutes. Audited either way."""
     now = _now(now)
+    locked_now = False
     with Session(engine("app")) as s, s.begin():
         u = s.scalar(select(User).where(User.username == username))
         if u is None:
@@ -193,11 +194,12 @@ def authenticate(username: str, password: str, *, address: str | None = None,
             if u.failed_count >= MAX_FAILURES:
                 u.locked_until = now + timedelta(minutes=LOCK_MINUTES)
                 u.failed_count = 0
+                locked_now = True
                 failure = f"连续 {MAX_FAILURES} 次登录失败,账号已锁定 {LOCK_MINUTES} 分钟"
                 detail += f",锁定至 {u.locked_until:%H:%M}"
     if failure:
         audit.record(username, "sign_in_failed", detail, address, at=now)
-        if "锁定至" in detail:
+        if locked_now:
             audit.record(username, "locked", f"连续 {MAX_FAILURES} 次登录失败,锁定 {LOCK_MINUTES} 分钟", address, at=now)
         raise AccountError(failure)
     audit.record(username, "sign_in", "用户名密码登录", address, at=now)
@@ -218,17 +220,24 @@ def _revoke_all(s: Session, user_id: int, kinds=("session", "handoff", "device")
                                       AuthToken.revoked_at.is_(None)).values(revoked_at=datetime.now()))
 
 
+LIFETIMES = {"handoff": timedelta(seconds=HANDOFF_SECONDS), "session": timedelta(hours=SESSION_HOURS), "device": None}
+
+
+def _add_token(s: Session, user_id: int, kind: str, now: datetime, *, name: str | None = None,
+               address: str | None = None) -> str:
+    """Add a new random token of a kind to the session; only its SHA-256 is stored."""
+    token = secrets.token_urlsafe(32)
+    life = LIFETIMES[kind]
+    s.add(AuthToken(token_hash=_digest(token), kind=kind, user_id=user_id, name=name, created_at=now,
+                    last_seen=now, expires_at=now + life if life else None, address=address))
+    return token
+
+
 def issue_token(account: Account, kind: str, *, name: str | None = None, address: str | None = None,
                 now: datetime | None = None) -> str:
     """A new random token; only its SHA-256 is stored."""
-    now = _now(now)
-    life = {"handoff": timedelta(seconds=HANDOFF_SECONDS), "session": timedelta(hours=SESSION_HOURS),
-            "device": None}[kind]
-    token = secrets.token_urlsafe(32)
     with Session(engine("app")) as s, s.begin():
-        s.add(AuthToken(token_hash=_digest(token), kind=kind, user_id=account.id, name=name, created_at=now,
-                        last_seen=now, expires_at=now + life if life else None, address=address))
-    return token
+        return _add_token(s, account.id, kind, _now(now), name=name, address=address)
 
 
 def _live(s: Session, token: str, kind: str, now: datetime) -> tuple[AuthToken, User] | None:
@@ -255,10 +264,7 @@ def redeem_handoff(token: str, *, now: datetime | None = None) -> str | None:
             return None
         t, u = live
         t.revoked_at = now
-        session_token = secrets.token_urlsafe(32)
-        s.add(AuthToken(token_hash=_digest(session_token), kind="session", user_id=u.id, created_at=now,
-                        last_seen=now, expires_at=now + timedelta(hours=SESSION_HOURS), address=t.address))
-    return session_token
+        return _add_token(s, u.id, "session", now, address=t.address)
 
 
 def resume(token: str, kind: str = "session", *, now: datetime | None = None) -> Account | None:
