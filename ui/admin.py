@@ -103,7 +103,7 @@ def devices_form(scope: Scope) -> None:
         except AccountError as e:
             st.error(str(e))
         else:
-            base = urlparse(st.context.url if isinstance(st.context.url, str) else "")
+            base = urlparse(auth.page_url())
             origin = f"{base.scheme}://{base.netloc}" if base.netloc else ""
             st.success("请在大屏的浏览器中打开下面的链接一次(只显示这一次);之后断电重启也会自动登录,撤销后失效。")
             st.code(f"{origin}/auth/device?token={token}")

@@ -18,13 +18,23 @@ RECHECK = timedelta(seconds=60)  # how often a live session is re-checked agains
 IDLE = timedelta(minutes=accounts.IDLE_MINUTES)
 
 
-def address() -> str | None:
-    """The client's address, for the audit log."""
+def _context(read) -> str | None:
+    """A string from st.context, or None where there is no browser request (AppTest, bare mode)."""
     try:
-        value = st.context.ip_address
-    except Exception:  # noqa: BLE001 - not available outside a browser session
+        value = read()
+    except Exception:  # noqa: BLE001 - st.context raises outside a browser session
         return None
     return value if isinstance(value, str) else None
+
+
+def address() -> str | None:
+    """The client's address, for the audit log."""
+    return _context(lambda: st.context.ip_address)
+
+
+def page_url() -> str:
+    """The URL the browser opened, or "" outside a browser session."""
+    return _context(lambda: st.context.url) or ""
 
 
 def state_for(acc: Account, token: str, kind: str = "session") -> dict:
@@ -38,11 +48,7 @@ def _store(acc: Account, token: str, kind: str) -> None:
 
 
 def _cookie(name: str) -> str | None:
-    try:
-        value = st.context.cookies.get(name)
-    except Exception:  # noqa: BLE001 - AppTest has no request
-        return None
-    return value if isinstance(value, str) else None
+    return _context(lambda: st.context.cookies.get(name))
 
 
 def current() -> Account | None:
@@ -84,10 +90,7 @@ def _current() -> Account | None:
 
 
 def _next_path() -> str:
-    try:
-        path = urlparse(st.context.url).path or "/" if isinstance(st.context.url, str) else "/"
-    except Exception:  # noqa: BLE001 - AppTest has no URL
-        path = "/"
+    path = urlparse(page_url()).path or "/"
     return path if path.startswith("/") and not path.startswith("//") else "/"
 
 

@@ -25,13 +25,18 @@ def data_date() -> date:
     return date.fromisoformat(info["data_date"]) if "data_date" in info else date.today()
 
 
+def is_demo() -> bool:
+    """True while the data is the synthetic demo set (the 演示数据 badge shows)."""
+    return cache.dataset_info().get("source") == "demo"
+
+
 def header(title: str, subtitle: str | None = None) -> None:
     """Page title with 数据截至 and, while the data is synthetic, the 演示数据 badge."""
     st.title(title)
     line = st.container(horizontal=True, vertical_alignment="center")
     with line:
         st.caption(f"数据截至 {fmt_date(data_date())}" + (f" · {subtitle}" if subtitle else ""))
-        if cache.dataset_info().get("source") == "demo":
+        if is_demo():
             st.badge("演示数据", icon=":material/science:", color="orange",
                      help="当前为程序生成的演示数据,不是真实统计数字")
 

@@ -7,7 +7,7 @@ import streamlit as st
 from data_access import bootstrap
 from data_access.scope import ROLES, Scope
 from ui import auth, cache, nav
-from ui.components import data_date, fmt_date
+from ui.components import data_date, fmt_date, is_demo
 
 APP_TITLE = "乡村振兴衔接监测考核看板"
 
@@ -36,7 +36,7 @@ def ensure_data() -> None:
 def sign_in_page() -> None:
     """The sign-in form, with where demo passwords are while the data is synthetic."""
     hint = None
-    if cache.dataset_info().get("source") == "demo":
+    if is_demo():
         hint = f"演示环境:各角色的演示账号和密码见数据目录中的 {bootstrap.ACCOUNTS_FILE}(首次生成数据时也打印在终端)。"
     auth.sign_in_form(APP_TITLE, hint)
 
@@ -65,13 +65,12 @@ def _password_dialog() -> None:
 
 def sidebar(account) -> None:
     """App name, city, data date, demo badge, the signed-in user, password change and sign-out."""
-    info = cache.dataset_info()
     with st.sidebar:
         st.markdown(f"**{APP_TITLE}**")
         counties = cache.regions("city")
         city = counties["name"].iat[0] if not counties.empty else ""
         st.caption(f"{city}乡村振兴领导小组办公室 · 数据截至 {fmt_date(data_date())}")
-        if info.get("source") == "demo":
+        if is_demo():
             st.badge("演示数据", icon=":material/science:", color="orange")
         st.divider()
         where = ""
