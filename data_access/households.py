@@ -43,7 +43,7 @@ def _known(column, as_of: date):
 
 
 def _filters(scope: Scope, as_of: date, county: str | None, village: str | None, status: str | None):
-    county = _code(scope.rows_county(_code(county, 6, "county")), 6, "county")
+    county = scope.rows_county(_code(county, 6, "county"))  # a county Scope's own code is checked on creation
     village = _code(village, 12, "village")
     if status is not None and status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")

@@ -10,17 +10,14 @@ import streamlit as st
 from data_access import accounts, audit
 from data_access.accounts import AccountError
 from data_access.scope import ROLES, Scope
-from ui import auth, cache
-
-
-def _county_names() -> dict[str, str]:
-    return dict(cache.regions("county")[["code", "name"]].itertuples(index=False))
+from ui import auth
+from ui.components import county_names
 
 
 def users_table() -> None:
     """All accounts, in Chinese."""
     df = accounts.users()
-    names = _county_names()
+    names = county_names()
     df["role"] = df["role"].map(ROLES)
     df["county_code"] = df["county_code"].map(lambda c: names.get(c, "") if isinstance(c, str) else "")
     df["disabled"] = df["disabled"].map({True: "停用", False: "启用"})
@@ -33,7 +30,7 @@ def users_table() -> None:
 def _role_and_county(key: str, role: str = "office", county: str | None = None) -> tuple[str, str | None]:
     roles = list(ROLES)
     r = st.selectbox("角色", roles, index=roles.index(role), format_func=ROLES.get, key=f"{key}_role")
-    names = _county_names()
+    names = county_names()
     codes = list(names)
     c = None
     if r == "county":

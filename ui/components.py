@@ -51,11 +51,15 @@ def as_of(key: str) -> date:
                         format_func=lambda d: fmt_date(d) + ("(最新)" if d == latest else "(周报)"))
 
 
+def county_names() -> dict[str, str]:
+    """County code -> name, in code order."""
+    return dict(cache.regions("county")[["code", "name"]].itertuples(index=False))
+
+
 def county(key: str, label: str = "县(市)区", allow_all: bool = True, default: str | None = None) -> str | None:
     """County picker (a county account starts on its own county); None means the whole city."""
-    counties = cache.regions("county")
-    codes = ([None] if allow_all else []) + counties["code"].tolist()
-    names = dict(zip(counties["code"], counties["name"]))
+    names = county_names()
+    codes = ([None] if allow_all else []) + list(names)
     index = codes.index(default) if default in codes else 0
     return st.selectbox(label, codes, index=index, format_func=lambda c: "全市" if c is None else names[c], key=key)
 

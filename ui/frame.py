@@ -7,7 +7,7 @@ import streamlit as st
 from data_access import bootstrap
 from data_access.scope import ROLES, Scope
 from ui import auth, cache, nav
-from ui.components import data_date, fmt_date, is_demo
+from ui.components import county_names, data_date, fmt_date, is_demo
 
 APP_TITLE = "乡村振兴衔接监测考核看板"
 
@@ -75,7 +75,7 @@ def sidebar(account) -> None:
         st.divider()
         where = ""
         if account.county:
-            names = dict(cache.regions("county")[["code", "name"]].itertuples(index=False))
+            names = county_names()
             where = " · " + names.get(account.county, account.county)
         who = account.display_name if account.display_name not in (None, ROLES[account.role]) else account.username
         st.caption(f"{who}({ROLES[account.role]}{where})")
