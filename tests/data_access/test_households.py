@@ -116,27 +116,26 @@ def test_summary_roles_get_no_rows(backend, role):
     assert audit_count() == before
 
 
+def both_raise(scope, **bad):
+    """case_list and case_count both refuse the same bad argument."""
+    with pytest.raises(ValueError):
+        households.case_list(scope, as_of=D, **bad)
+    with pytest.raises(ValueError):
+        households.case_count(scope, as_of=D, **bad)
+
+
 @pytest.mark.parametrize("scope", [WK_SCOPE, BL_SCOPE, OFFICE], ids=["wk", "bl", "office"])
 def test_malformed_codes_raise(backend, scope):
     for bad in BAD_COUNTIES:
-        with pytest.raises(ValueError):
-            households.case_list(scope, as_of=D, county=bad)
-        with pytest.raises(ValueError):
-            households.case_count(scope, as_of=D, county=bad)
+        both_raise(scope, county=bad)
     for bad in BAD_VILLAGES:
-        with pytest.raises(ValueError):
-            households.case_list(scope, as_of=D, village=bad)
-        with pytest.raises(ValueError):
-            households.case_count(scope, as_of=D, village=bad)
+        both_raise(scope, village=bad)
 
 
 @pytest.mark.parametrize("scope", [WK_SCOPE, OFFICE], ids=["wk", "office"])
 def test_status_outside_the_allow_list_raises(backend, scope):
     for bad in BAD_STATUSES:
-        with pytest.raises(ValueError):
-            households.case_list(scope, as_of=D, status=bad)
-        with pytest.raises(ValueError):
-            households.case_count(scope, as_of=D, status=bad)
+        both_raise(scope, status=bad)
 
 
 def test_paging_is_clamped(backend):
