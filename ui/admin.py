@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
+import pandas as pd
 import streamlit as st
 
 from data_access import accounts, audit
@@ -21,6 +22,7 @@ def users_table() -> None:
     df["role"] = df["role"].map(ROLES)
     df["county_code"] = df["county_code"].map(lambda c: names.get(c, "") if isinstance(c, str) else "")
     df["disabled"] = df["disabled"].map({True: "停用", False: "启用"})
+    df["locked_until"] = pd.to_datetime(df["locked_until"])  # None -> NaT, shown empty rather than "None"
     st.dataframe(df, hide_index=True, column_config={
         "username": "用户名", "display_name": "名称", "role": "角色", "county_code": "县(市)区",
         "disabled": "状态", "locked_until": st.column_config.DatetimeColumn("锁定至", format="YYYY-MM-DD HH:mm"),
