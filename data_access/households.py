@@ -57,16 +57,12 @@ def _filters(scope: Scope, as_of: date, county: str | None, village: str | None,
     return and_(*cond)
 
 
-def case_list(scope: Scope, *, as_of: date, county: str | None = None, village: str | None = None,
-              status: str | None = None, limit: int = 200, offset: int = 0) -> pd.DataFrame:
-    """Cases with their household head, masked; a county account only ever gets its own county.
-
-    Columns: CASE_COLUMNS (names, ID numbers and phones masked; status as of the date; decision and
-    inclusion dates after as_of are not yet known and shown empty).
-    """
+def _case_rows(scope: Scope, as_of: date, county, village, status, limit: int | None, offset: int) -> pd.DataFrame:
     risks = (select(CaseRisk.case_id, func.count().label("n")).group_by(CaseRisk.case_id).subquery())
+    persons = (select(func.count()).where(Member.household_id == MonitoringCase.household_id,
+                                          Member.birth_date <= as_of).scalar_subquery())
     q = (select(MonitoringCase.id, MonitoringCase.household_id, MonitoringCase.village_code, Region.name,
-                Household.head_name, Household.head_id_number, Household.phone, MonitoringCase.persons,
+                Household.head_name, Household.head_id_number, Household.phone, persons,
                 MonitoringCase.case_type, risks.c.n, MonitoringCase.discovered_on,
                 _known(MonitoringCase.decided_on, as_of), _known(MonitoringCase.included_on, as_of), status_at(as_of))
          .join(Household, Household.id == MonitoringCase.household_id)
@@ -74,7 +70,9 @@ def case_list(scope: Scope, *, as_of: date, county: str | None = None, village: 
          .join(risks, risks.c.case_id == MonitoringCase.id, isouter=True)
          .where(_filters(scope, as_of, county, village, status))
          .order_by(MonitoringCase.discovered_on.desc(), MonitoringCase.id.desc())
-         .limit(max(1, min(int(limit), 1000))).offset(max(0, min(int(offset), MAX_OFFSET))))
+         .offset(max(0, min(int(offset), MAX_OFFSET))))
+    if limit is not None:
+        q = q.limit(max(1, min(int(limit), 1000)))
     with engine("monitoring").connect() as conn:
         df = pd.DataFrame(conn.execute(q).all(), columns=CASE_COLUMNS)
     df["head_name"] = df["head_name"].map(masking.name)
@@ -82,6 +80,22 @@ def case_list(scope: Scope, *, as_of: date, county: str | None = None, village: 
     df["phone"] = df["phone"].map(masking.phone)
     df["risks"] = df["risks"].fillna(0).astype(int)
     return df
+
+
+def case_list(scope: Scope, *, as_of: date, county: str | None = None, village: str | None = None,
+              status: str | None = None, limit: int = 200, offset: int = 0) -> pd.DataFrame:
+    """One page of cases with their household head, masked; a county account only ever gets its own county.
+
+    Columns: CASE_COLUMNS (names, ID numbers and phones masked; persons = members born by as_of; status as
+    of the date; decision and inclusion dates after as_of are not yet known and shown empty).
+    """
+    return _case_rows(scope, as_of, county, village, status, limit, offset)
+
+
+def case_export(scope: Scope, *, as_of: date, county: str | None = None, village: str | None = None,
+                status: str | None = None) -> pd.DataFrame:
+    """The whole filtered list (every page) for the audited export; same columns and masking as case_list."""
+    return _case_rows(scope, as_of, county, village, status, None, 0)
 
 
 def case_count(scope: Scope, *, as_of: date, county: str | None = None, village: str | None = None,
@@ -92,12 +106,13 @@ def case_count(scope: Scope, *, as_of: date, county: str | None = None, village:
         return int(conn.execute(q).scalar() or 0)
 
 
-def household_members(scope: Scope, household_id: int, *, unmask: bool = False, reason: str = "",
-                      address: str | None = None) -> pd.DataFrame:
-    """Members of one household in the caller's scope; unmasking needs office/admin and a reason (audited).
+def household_members(scope: Scope, household_id: int, *, as_of: date | None = None, unmask: bool = False,
+                      reason: str = "", address: str | None = None) -> pd.DataFrame:
+    """Members of one household in the caller's scope (those born by as_of, when given); unmasking needs
+    office/admin and a reason (audited).
 
-    Columns: name, id_number, relation, sex, birth_date, health, labour_capacity, medical_insured,
-    phone (the head's). Empty when the household is outside the caller's county.
+    Columns: name, id_number, relation, sex, birth_date, health, labour_capacity, medical_insured (insured
+    at as_of), phone (the head's). Empty when the household is outside the caller's county.
     """
     county = scope.rows_county(None)
     if unmask:
@@ -108,8 +123,12 @@ def household_members(scope: Scope, household_id: int, *, unmask: bool = False, 
     cond = [Member.household_id == int(household_id)]
     if county:
         cond.append(Household.county_code == county)
+    insured = Member.medical_insured_on.is_not(None)
+    if as_of is not None:
+        cond.append(Member.birth_date <= as_of)
+        insured = and_(insured, Member.medical_insured_on <= as_of)
     q = (select(Member.name, Member.id_number, Member.relation, Member.sex, Member.birth_date, Member.health,
-                Member.labour_capacity, Member.medical_insured, Household.phone)
+                Member.labour_capacity, case((insured, True), else_=False), Household.phone)
          .join(Household, Household.id == Member.household_id).where(*cond).order_by(Member.id))
     with engine("monitoring").connect() as conn:
         df = pd.DataFrame(conn.execute(q).all(), columns=["name", "id_number", "relation", "sex", "birth_date",

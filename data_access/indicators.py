@@ -1,4 +1,4 @@
-"""Indicators shown on maps and cards: name, unit, definition (口径) and per-area values."""
+"""Indicators shown on maps and cards: name, unit, definition (口径), period and per-area values."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from data_access import areas, industry, monitoring
+from data_access.periods import cn_date, last_completed_year
 
 
 @dataclass(frozen=True)
@@ -22,17 +23,19 @@ class Indicator:
     definition: str
     better: str  # high / low / neutral
     compute: Callable[..., pd.DataFrame]  # (as_of, level, county) -> code, numerator, denominator
+    period: str = "stock"  # stock (at D) / ytd (1 January to D) / year (D's year) / collective_year
     note: str = ""
+
+    @property
+    def ranked(self) -> bool:
+        """Only indicators with a direction are ranked; neutral counts and reference figures (M12) are not."""
+        return self.better in ("high", "low")
 
 
 def _ratio(df: pd.DataFrame, num: str, den: str | None) -> pd.DataFrame:
     out = pd.DataFrame({"code": df["code"], "numerator": df[num].astype(float)})
     out["denominator"] = df[den].astype(float) if den else np.nan
     return out
-
-
-def _year_start(d: date) -> date:
-    return date(d.year, 1, 1)
 
 
 def _m(col: str, den: str | None = None):
@@ -42,12 +45,12 @@ def _m(col: str, den: str | None = None):
 
 def _flow(col: str, den: str | None = None):
     return lambda as_of, level, county: _ratio(
-        monitoring.flow(start=_year_start(as_of), end=as_of, level=level, county=county), col, den)
+        monitoring.flow(start=date(as_of.year, 1, 1), end=as_of, level=level, county=county), col, den)
 
 
 def _g(col: str, den: str | None = None):
     return lambda as_of, level, county: _ratio(
-        monitoring.guarantees(level=level, county=county), col, den)
+        monitoring.guarantees(as_of=as_of, level=level, county=county), col, den)
 
 
 def _collective(col: str, with_villages: bool):
@@ -71,33 +74,56 @@ def _projects(as_of, level, county):
     return _ratio(industry.projects(as_of=as_of, level=level, county=county), "running", "finished")
 
 
+G_POP = "脱贫户和已纳入监测的户"
 INDICATORS: dict[str, Indicator] = {i.code: i for i in [
-    Indicator("M1", "监测对象户数", "户", "截至数据日已纳入(县级审定)且未消除风险的监测对象户数", "neutral", _m("households")),
-    Indicator("M2", "监测对象人数", "人", "M1 各户在数据日的家庭人口数之和", "neutral", _m("persons")),
-    Indicator("M3", "本年新纳入户数", "户", "纳入日期在本年1月1日至数据日之间的监测对象数", "neutral", _flow("included")),
-    Indicator("M4", "识别认定及时率", "%", "本年内作出认定的监测对象中,认定日期距发现日期不超过15天的占比", "high",
-              _flow("decided_timely", "decided")),
-    Indicator("M5", "逾期未认定", "户", "发现日期在数据日15天以前、截至数据日仍未作出认定的监测对象数", "low", _m("overdue")),
-    Indicator("M12", "风险消除率(仅供参考)", "%", "截至数据日已消除风险的监测对象占累计纳入的比例;风险消除不设比例要求,不计分",
-              "neutral", _m("eliminated_ever", "included_ever")),
-    Indicator("G1", "住房安全问题户", "户", "脱贫户和曾纳入监测户中,最近一次核查住房评级为C级或D级的户数", "low",
-              _g("unsafe_housing"), note="两不愁三保障指标按最近一次汇总(数据截至日)统计"),
-    Indicator("G3", "基本医保参保率", "%", "脱贫户和曾纳入监测户成员中参加基本医保的人数占比", "high",
-              _g("insured", "guarantee_persons"), note="两不愁三保障指标按最近一次汇总(数据截至日)统计"),
-    Indicator("I1", "一村一品专业村", "村", "当年及以前认定(认定或示范)的一村一品专业村数", "high", _specialty),
+    Indicator("M1", "监测对象户数", "户", "统计时点已纳入(县级审定)且尚未消除风险的监测对象户数", "neutral",
+              _m("households")),
+    Indicator("M2", "监测对象人数", "人", "上述监测对象户在统计时点的家庭成员数(统计时点以后出生的不计)", "neutral",
+              _m("persons")),
+    Indicator("M3", "新纳入户数", "户", "纳入日期在本年1月1日至统计时点之间的监测对象数", "neutral", _flow("included"),
+              period="ytd"),
+    Indicator("M4", "识别认定及时率", "%", "本年1月1日至统计时点作出认定的监测对象中,认定日期距发现日期不超过15天的占比", "high",
+              _flow("decided_timely", "decided"), period="ytd"),
+    Indicator("M5", "逾期未认定", "户", "发现日期在统计时点15天以前、截至统计时点仍未作出认定的监测对象数", "low", _m("overdue")),
+    Indicator("M12", "风险消除率(仅供参考)", "%",
+              "截至统计时点已消除风险的监测对象占累计纳入的比例;风险消除不设比例要求,不计分、不排名", "neutral",
+              _m("eliminated_ever", "included_ever")),
+    Indicator("G1", "住房安全问题户", "户", f"{G_POP}中,统计时点以前最近一次核查住房评级为C级或D级的户数", "low",
+              _g("unsafe_housing")),
+    Indicator("G2", "义务教育失学辍学人数", "人", f"{G_POP}成员中,统计时点年龄6至15周岁且处于失学辍学状态的人数", "low",
+              _g("dropouts")),
+    Indicator("G3", "基本医保参保率", "%", f"{G_POP}在统计时点的成员中,已参加基本医保的人数占比", "high",
+              _g("insured", "guarantee_persons")),
+    Indicator("G4", "饮水安全问题户", "户", f"{G_POP}中,统计时点以前最近一次核查水量、水质、用水方便或供水保证率任一项不达标的户数",
+              "low", _g("unsafe_water")),
+    Indicator("I1", "一村一品专业村", "村", "统计时点所在年度及以前认定(认定或示范)的一村一品专业村数", "high", _specialty,
+              period="year"),
     Indicator("I3", "经营性收入10万元以上村占比", "%", "上一完整年度村集体经营性收入不低于10万元的行政村占全部行政村的比例", "high",
-              _collective("strong", True)),
+              _collective("strong", True), period="collective_year"),
     Indicator("I4", "集体经济薄弱村", "村", "上一完整年度村集体经营性收入低于5万元的行政村数(含空壳村)", "low",
-              _collective("weak", False)),
-    Indicator("I6", "产业项目运营正常率", "%", "截至数据日非在建项目中,状态为运营正常、已盘活或已整改的占比", "high", _projects),
+              _collective("weak", False), period="collective_year"),
+    Indicator("I6", "产业项目运营正常率", "%", "截至统计时点非在建项目中,状态为运营正常、已盘活或已整改的占比", "high", _projects),
 ]}
+
+
+def period_label(code: str, as_of: date) -> str:
+    """What the figure covers at as_of, in words: 截至2026年11月28日, 2026年1月1日至11月28日, 2025年度."""
+    ind = INDICATORS[code]
+    if ind.period == "ytd":
+        return f"{as_of.year}年1月1日至{as_of.month}月{as_of.day}日"
+    if ind.period == "year":
+        return f"{as_of.year}年"
+    if ind.period == "collective_year":
+        year = industry.collective_year(as_of)
+        return f"{year}年度" if year else f"{last_completed_year(as_of)}年度(无数据)"
+    return f"截至{cn_date(as_of)}"
 
 
 def values(code: str, *, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
     """Values of one indicator per area: code, numerator, denominator, value, rank.
 
-    A rate whose denominator is zero has value NaN (shown as —), never 0% or 100%.
-    Rank is among the areas returned, best first; neutral indicators rank largest first.
+    A rate whose denominator is zero has value NaN (shown as —) and no rank, never 0% or 100%. Rank is
+    among the areas returned, 1 the best; neutral indicators (counts, M12) have no rank at all.
     """
     ind = INDICATORS[code]
     df = ind.compute(as_of, level, county).copy()
@@ -106,13 +132,19 @@ def values(code: str, *, as_of: date, level: str = "county", county: str | None 
         df["value"] = df["numerator"] / den
     else:
         df["value"] = df["numerator"]
-    df["rank"] = df["value"].rank(ascending=ind.better == "low", method="min")
+    df["rank"] = _rank(df["value"], ind)
     return df.reset_index(drop=True)
+
+
+def _rank(value: pd.Series, ind: Indicator) -> pd.Series:
+    if not ind.ranked:
+        return pd.Series(np.nan, index=value.index)
+    return value.rank(ascending=ind.better == "low", method="min")
 
 
 def format_value(value: float | None, unit: str) -> str:
     """Chinese display of a value: rates with one decimal, counts with thousands separators."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return "—"
     if unit == "%":
         return f"{value * 100:.1f}%"
@@ -121,17 +153,27 @@ def format_value(value: float | None, unit: str) -> str:
     return f"{int(round(value)):,}"
 
 
-def table(code: str, *, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
-    """Values with area names and display text, best first: code, name, value, text, rank,
-    numerator, denominator. Areas without rows appear with value NaN."""
+def table(code: str, *, as_of: date, level: str = "county", county: str | None = None,
+          worst_first: bool = False) -> pd.DataFrame:
+    """Every area of the level with its value: code, name, value, text, rank, rank_text, numerator, denominator.
+
+    Areas without rows appear too (counts 0, rates —). Ranked indicators come best first (or worst first, to
+    find who lags), neutral ones largest first; areas without a value always come last.
+    """
     ind = INDICATORS[code]
     names = areas.regions(level, county)[["code", "name"]]
     df = names.merge(values(code, as_of=as_of, level=level, county=county), on="code", how="left")
     if ind.unit != "%":
         df["value"] = df["value"].fillna(0.0)
         df["numerator"] = df["numerator"].fillna(0.0)
-        df["rank"] = df["value"].rank(ascending=ind.better == "low", method="min")
+        df["rank"] = _rank(df["value"], ind)
     df["text"] = [format_value(v, ind.unit) for v in df["value"]]
     df["rank"] = df["rank"].astype("Int64")
-    order = df["rank"].fillna(len(df) + 1)
-    return df.assign(_o=order).sort_values(["_o", "code"]).drop(columns="_o").reset_index(drop=True)
+    df["rank_text"] = [str(r) if pd.notna(r) else "—" for r in df["rank"]]
+    if ind.ranked:
+        key = df["rank"].astype(float)
+        key = -key if worst_first else key
+    else:
+        key = -df["value"]
+    df["_o"] = key.fillna(np.inf)
+    return df.sort_values(["_o", "code"]).drop(columns="_o").reset_index(drop=True)

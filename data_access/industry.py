@@ -14,18 +14,19 @@ from data_access.models.industry import CountyTarget as T
 from data_access.models.industry import IndustryProject as P
 from data_access.models.industry import ProjectStatusChange as PS
 from data_access.models.industry import SpecialtyVillage as SV
+from data_access.periods import last_completed_year
 from data_access.sql import area_frame, count_if
 
 STRONG_INCOME = 100_000  # I3: 经营性收入10万元以上
 WEAK_INCOME = 50_000  # I4: 薄弱村
 RUNNING = ("运营正常", "已盘活", "已整改")
-
-
+WEAK_IDLE = ("弱质", "闲置")
 
 
 def collective_year(as_of: date) -> int | None:
-    """The latest year on or before as_of's year with yearly collective-income figures."""
-    q = select(func.max(CI.year)).where(CI.quarter.is_(None), CI.year <= as_of.year)
+    """The year whose collective-income figures stand at as_of: the last year completed before as_of that
+    has yearly figures (a year still running never counts, whatever its quarters say)."""
+    q = select(func.max(CI.year)).where(CI.quarter.is_(None), CI.year <= last_completed_year(as_of))
     with engine("industry").connect() as conn:
         return conn.execute(q).scalar()
 
@@ -73,7 +74,7 @@ def projects(*, as_of: date, level: str = "county", county: str | None = None) -
             .where(PS.changed_on <= as_of).group_by(PS.project_id).subquery())
     key = area_key(P.village_code, level).label("code")
     q = (select(key, count_if(PS.status != "在建"), count_if(PS.status.in_(RUNNING)),
-                count_if(PS.status.in_(["弱质", "闲置"])))
+                count_if(PS.status.in_(WEAK_IDLE)))
          .select_from(P)
          .join(last, last.c.project_id == P.id)
          .join(PS, and_(PS.project_id == last.c.project_id, PS.changed_on == last.c.d))

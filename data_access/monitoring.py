@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from data_access.areas import area_key, group_keys, in_county
 from data_access.models.monitoring import DepartmentAlert as A
+from data_access.models.monitoring import Member
 from data_access.models.monitoring import MonitoringCase as C
 from data_access.models.monitoring import VillageSummary as V
 from data_access.sql import area_frame, count_if
@@ -18,22 +19,35 @@ TIMELY_DAYS = 15
 
 
 
+def monitored_at(as_of: date):
+    """A case under monitoring at as_of: included on or before it and not eliminated by then."""
+    return and_(C.included_on <= as_of, or_(C.eliminated_on.is_(None), C.eliminated_on > as_of))
+
+
 def stock(*, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
     """Stocks at as_of per area.
 
-    Columns: code; households (M1), persons (M2), cases (cases under monitoring), overdue (M5),
-    included_ever and eliminated_ever (M12 = eliminated_ever / included_ever).
+    Columns: code; households (M1), persons (M2: members born on or before as_of of those households),
+    cases (cases under monitoring), overdue (M5), included_ever and eliminated_ever (M12 =
+    eliminated_ever / included_ever).
     """
     key = area_key(C.village_code, level).label("code")
-    monitored = and_(C.included_on <= as_of, or_(C.eliminated_on.is_(None), C.eliminated_on > as_of))
+    monitored = monitored_at(as_of)
     overdue = and_(C.discovered_on <= as_of - timedelta(days=TIMELY_DAYS),
                    or_(C.decided_on.is_(None), C.decided_on > as_of))
-    q = (select(key, func.count(func.distinct(case((monitored, C.household_id)))),
-                func.sum(case((monitored, C.persons), else_=0)), count_if(monitored), count_if(overdue),
-                count_if(C.included_on <= as_of), count_if(C.eliminated_on <= as_of))
+    q = (select(key, func.count(func.distinct(case((monitored, C.household_id)))), count_if(monitored),
+                count_if(overdue), count_if(C.included_on <= as_of), count_if(C.eliminated_on <= as_of))
          .where(in_county(C.village_code, county), C.discovered_on <= as_of).group_by(*group_keys(level, key)))
-    return area_frame("monitoring", q, ["code", "households", "persons", "cases", "overdue", "included_ever",
-                      "eliminated_ever"])
+    cols = ["code", "households", "cases", "overdue", "included_ever", "eliminated_ever"]
+    df = area_frame("monitoring", q, cols)
+    # M2 joins only the members of monitored households (an index lookup per household, not a member scan)
+    q_m = (select(key, func.count(func.distinct(Member.id))).select_from(C)
+           .join(Member, Member.household_id == C.household_id)
+           .where(monitored, Member.birth_date <= as_of, in_county(C.village_code, county))
+           .group_by(*group_keys(level, key)))
+    persons = area_frame("monitoring", q_m, ["code", "persons"])
+    df = df.merge(persons, on="code", how="left").fillna({"persons": 0})
+    return df[["code", "households", "persons", *cols[2:]]]
 
 
 def flow(*, start: date, end: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
@@ -66,15 +80,18 @@ def alerts_pending(*, as_of: date, level: str = "county", county: str | None = N
     return area_frame("monitoring", q, ["code", "pending_alerts"])
 
 
-def guarantees(*, level: str = "county", county: str | None = None) -> pd.DataFrame:
-    """G1-G4 from the village summary (figures at the data date) per area.
+def guarantees(*, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
+    """G1-G4 per area from the village summary at the latest reporting date on or before as_of.
 
-    Columns: code, households, tuopin_households, persons, unsafe_housing (G1), dropouts (G2),
-    insured and guarantee_persons (G3 = insured / guarantee_persons), unsafe_water (G4).
+    The 统计时点 picker offers exactly the reporting dates (the data date and every Sunday before it), so a
+    page always reads the figures at its own date. Columns: code, households, tuopin_households, persons,
+    guarantee_households, unsafe_housing (G1), dropouts (G2), insured and guarantee_persons (G3 = insured /
+    guarantee_persons), unsafe_water (G4).
     """
     key = area_key(V.village_code, level).label("code")
-    cols = ["households", "tuopin_households", "persons", "unsafe_housing", "dropouts", "insured",
-            "guarantee_persons", "unsafe_water"]
+    cols = ["households", "tuopin_households", "persons", "guarantee_households", "unsafe_housing", "dropouts",
+            "insured", "guarantee_persons", "unsafe_water"]
+    period = select(func.max(V.period_end)).where(V.period_end <= as_of).scalar_subquery()
     q = (select(key, *[func.sum(getattr(V, c)) for c in cols])
-         .where(in_county(V.village_code, county)).group_by(*group_keys(level, key)))
+         .where(V.period_end == period, in_county(V.village_code, county)).group_by(*group_keys(level, key)))
     return area_frame("monitoring", q, ["code", *cols])

@@ -35,7 +35,8 @@ class SpecialtyVillage(IndustryBase):
 
 
 class SpecialtyMetric(IndustryBase):
-    """Yearly metrics of a specialty village."""
+    """Yearly metrics of a specialty village, reported once the year has closed: a year still running has
+    no row, and its figures (I2) are those of the last completed year."""
 
     __tablename__ = "specialty_metric"
     specialty_village_id: Mapped[int] = mapped_column(

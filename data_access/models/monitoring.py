@@ -62,10 +62,11 @@ class Member(MonitoringBase):
     birth_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(2))
     school_stage: Mapped[str | None] = mapped_column(String(10))  # 学前 小学 初中 高中 中职 高校
-    dropout: Mapped[bool] = mapped_column(Boolean, default=False)
+    dropout_on: Mapped[date | None] = mapped_column(Date)  # recorded as 失学辍学 on this date
+    returned_on: Mapped[date | None] = mapped_column(Date)  # back at school (劝返复学) on this date
     health: Mapped[str] = mapped_column(String(10))  # 健康 长期慢性病 大病 残疾
     disability_level: Mapped[int | None] = mapped_column(Integer)
-    medical_insured: Mapped[bool] = mapped_column(Boolean)
+    medical_insured_on: Mapped[date | None] = mapped_column(Date)  # 基本医保 coverage began; None: not insured
     pension_insured: Mapped[bool] = mapped_column(Boolean)
     labour_capacity: Mapped[str] = mapped_column(String(4))  # 普通 弱 丧失 无
     work_place: Mapped[str | None] = mapped_column(String(10))  # 县内 省内县外 省外
@@ -237,12 +238,22 @@ class SocialAssistance(MonitoringBase):
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
     county_code: Mapped[str] = mapped_column(String(6), index=True)
     kind: Mapped[str] = mapped_column(String(6))  # 低保 特困 临时救助
-    standard: Mapped[float] = mapped_column(Double)  # monthly standard, 元
+    standard: Mapped[float] = mapped_column(Double)  # monthly standard it is paid at now (history: AssistanceStandard)
     topup: Mapped[float] = mapped_column(Double, default=0)  # 重度残疾等加发
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     unable_self_care: Mapped[bool] = mapped_column(Boolean, default=False)
     centralised_care: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AssistanceStandard(MonitoringBase):
+    """The monthly 低保 or 特困 standard of a county in a year, as 民政 sets it."""
+
+    __tablename__ = "assistance_standard"
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(6), primary_key=True)  # 低保 特困
+    monthly: Mapped[float] = mapped_column(Double)
 
 
 class Employment(MonitoringBase):
@@ -260,17 +271,20 @@ class Employment(MonitoringBase):
 
 
 class VillageSummary(MonitoringBase):
-    """Per-village totals refreshed by the seeder and every import, so pages never scan people."""
+    """Per-village figures at each reporting date (the data date and every Sunday before it), refreshed by
+    the seeder and every import, so that pages read hundreds of rows instead of scanning people."""
 
     __tablename__ = "village_summary"
+    period_end: Mapped[date] = mapped_column(Date, primary_key=True)
     village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     county_code: Mapped[str] = mapped_column(String(6), index=True)
     households: Mapped[int] = mapped_column(Integer)
     tuopin_households: Mapped[int] = mapped_column(Integer)
-    persons: Mapped[int] = mapped_column(Integer)
+    persons: Mapped[int] = mapped_column(Integer)  # members born on or before period_end
     tuopin_persons: Mapped[int] = mapped_column(Integer)
-    unsafe_housing: Mapped[int] = mapped_column(Integer)  # G1 at the data date
-    unsafe_water: Mapped[int] = mapped_column(Integer)  # G4 at the data date
-    dropouts: Mapped[int] = mapped_column(Integer)  # G2 at the data date
-    guarantee_persons: Mapped[int] = mapped_column(Integer)  # G3 denominator at the data date
-    insured: Mapped[int] = mapped_column(Integer)  # G3 numerator at the data date
+    guarantee_households: Mapped[int] = mapped_column(Integer)  # G population: 脱贫户 and households ever included
+    guarantee_persons: Mapped[int] = mapped_column(Integer)  # G3 denominator
+    insured: Mapped[int] = mapped_column(Integer)  # G3 numerator
+    unsafe_housing: Mapped[int] = mapped_column(Integer)  # G1
+    unsafe_water: Mapped[int] = mapped_column(Integer)  # G4
+    dropouts: Mapped[int] = mapped_column(Integer)  # G2

@@ -12,7 +12,7 @@ Areas (city 231200):
                             乡 231202201: E1 231202201201, E2 231202201202
 
 Monitoring cases (persons = household size; days = decided_on - discovered_on):
-    c1  h1  A1 3p  found 03-01  纳入 03-10 (9d)   included 03-10                       monitored
+    c1  h1  A1 4p  found 03-01  纳入 03-10 (9d)   included 03-10                       monitored
     c2  h2  A1 2p  found 01-05  纳入 01-15 (10d)  included 01-15  eliminated 10-01     eliminated before D
     c3  h3  A2 4p  found 2025-06-01 纳入 06-10 (9d) included 2025-06-10 eliminated 12-05 still monitored at D
     c4  h4  B1 5p  found 11-09  纳入 11-24 (15d)  included 11-24                       timely, this week
@@ -28,6 +28,7 @@ Monitoring cases (persons = household size; days = decided_on - discovered_on):
     c14 h14 C2 2p  found 11-27, no decision                                           discovered this week
     c15 h17 E2 3p  found 11-10  纳入 11-18 (8d)   included 11-18                       included last week
 Other households: h15 (A1, 脱贫户, 3 persons), h16 (A1, neither 脱贫户 nor ever included, 1 person).
+Every household has as many members as its size (see MEMBERS for the dated facts about them).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ REGIONS = [
 
 # household id -> (village, size, is_tuopin)
 HOUSEHOLDS = {
-    1: (A1, 3, True), 2: (A1, 2, False), 3: (A2, 4, False), 4: (B1, 5, False), 5: (B1, 1, False),
+    1: (A1, 4, True), 2: (A1, 2, False), 3: (A2, 4, False), 4: (B1, 5, False), 5: (B1, 1, False),
     6: (B2, 2, False), 7: (B2, 3, False), 8: (A2, 4, False), 9: (C1, 3, False), 10: (E1, 2, False),
     11: (A1, 6, False), 12: (C2, 2, False), 13: (E2, 2, False), 14: (C2, 2, False), 15: (A1, 3, True),
     16: (A1, 1, False), 17: (E2, 3, True),
@@ -112,31 +113,54 @@ def _household(hid, village, size, tuopin):
                 is_tuopin=tuopin, is_dibao=False, is_tekun=False, labour_count=1)
 
 
-def _member(mid, hid, relation, born, *, insured, dropout=False, stage=None, name=None, id_number=None):
+INSURED = date(2020, 1, 1)
+
+
+def _member(mid, hid, relation, born, *, insured=INSURED, dropout=None, returned=None, stage=None, name=None,
+            id_number=None):
     return dict(id=mid, household_id=hid, name=name or f"成员{mid}",
                 id_number=id_number or f"231221{born:%Y%m%d}{mid:04d}",
-                relation=relation, birth_date=born, sex="男", school_stage=stage, dropout=dropout, health="健康",
-                disability_level=None, medical_insured=insured, pension_insured=insured, labour_capacity="普通",
-                work_place=None, work_months=0)
+                relation=relation, birth_date=born, sex="男", school_stage=stage, dropout_on=dropout,
+                returned_on=returned, health="健康", disability_level=None, medical_insured_on=insured,
+                pension_insured=insured is not None, labour_capacity="普通", work_place=None, work_months=0)
 
 
+def _family(hid, first_id):
+    """Default members of a household whose members no test looks at one by one: born 1960-1980, insured."""
+    return [_member(first_id + k, hid, "户主" if k == 0 else "子女", d(1, 1, 1960 + 5 * k))
+            for k in range(HOUSEHOLDS[hid][1])]
+
+
+# Every household has as many members as its size at the data date D. Dated facts that tests look at:
+#   m10 (h1) born 11-25, between D-7 and D; insured only 12-10, after D
+#   m2 (h1) never insured; m21 (h4) insured only from 11-22; m9 (h14) never insured
+#   m3 (h1, 12 at D) dropout since 09-01; m5 (h15) dropout since 2025-09-01, turns 16 on D;
+#   m7 (h15) dropout since 09-01, turns 6 on D; m31 (h3, 10 at D) dropout 03-01, back at school 11-23
 MEMBERS = [
-    _member(1, 1, "户主", d(5, 1, 1970), insured=True, name="王五", id_number=HEADS[1][1]),
-    _member(2, 1, "配偶", d(3, 3, 1972), insured=False),
-    _member(3, 1, "子女", d(6, 1, 2014), insured=True, dropout=True, stage="初中"),  # 12 at D: counts for G2
-    _member(4, 15, "户主", d(1, 1, 1950), insured=True),
-    _member(5, 15, "孙子女", d(11, 28, 2010), insured=True, dropout=True, stage="高中"),  # turns 16 on D: not G2
-    _member(7, 15, "孙子女", d(11, 28, 2020), insured=False, dropout=True, stage="学前"),  # turns 6 on D: G2
-    _member(6, 16, "户主", d(1, 1, 1980), insured=False),  # h16 is outside the G population
+    _member(1, 1, "户主", d(5, 1, 1970), name="王五", id_number=HEADS[1][1]),
+    _member(2, 1, "配偶", d(3, 3, 1972), insured=None),
+    _member(3, 1, "子女", d(6, 1, 2014), dropout=d(9, 1), stage="初中"),
+    _member(10, 1, "子女", d(11, 25), insured=d(12, 10)),
+    _member(4, 15, "户主", d(1, 1, 1950)),
+    _member(5, 15, "孙子女", d(11, 28, 2010), dropout=d(9, 1, 2025), stage="高中"),
+    _member(7, 15, "孙子女", d(11, 28, 2020), insured=None, dropout=d(9, 1), stage="学前"),
+    _member(6, 16, "户主", d(1, 1, 1980), insured=None),  # h16 is outside the G population
     # h14 (北林区, c14 undecided at D and at 12-31): outside the G population, so no G figure changes;
     # named members of the other county for the scoping and masking tests of test_households.py
-    _member(8, 14, "户主", d(1, 1, 1980), insured=True, name="欧阳娜娜", id_number="23120219800101123X"),
-    _member(9, 14, "父母", d(3, 3, 1955), insured=False, name="李四", id_number="231202550303123"),
+    _member(8, 14, "户主", d(1, 1, 1980), name="欧阳娜娜", id_number="23120219800101123X"),
+    _member(9, 14, "父母", d(3, 3, 1955), insured=None, name="李四", id_number="231202550303123"),
+    *_family(2, 11), _member(13, 3, "户主", d(1, 1, 1960)), _member(14, 3, "配偶", d(1, 1, 1962)),
+    _member(15, 3, "子女", d(1, 1, 1990)),
+    _member(31, 3, "子女", d(2, 1, 2016), dropout=d(3, 1), returned=d(11, 23), stage="小学"),
+    _member(17, 4, "户主", d(1, 1, 1975)), _member(18, 4, "配偶", d(1, 1, 1976)), _member(19, 4, "子女", d(1, 1, 2000)),
+    _member(20, 4, "子女", d(1, 1, 2003)), _member(21, 4, "子女", d(1, 1, 2010), insured=d(11, 22)),
+    *_family(5, 22), *_family(6, 23), *_family(7, 40), *_family(8, 50), *_family(9, 60), *_family(10, 70),
+    *_family(11, 80), *_family(12, 90), *_family(13, 100), *_family(17, 110),
 ]
 
 # id, household, persons, discovered, decision, decided, included, status, eliminated
 _CASES = [
-    (1, 1, 3, d(3, 1), "纳入", d(3, 10), d(3, 10), "监测中", None),
+    (1, 1, 4, d(3, 1), "纳入", d(3, 10), d(3, 10), "监测中", None),
     (2, 2, 2, d(1, 5), "纳入", d(1, 15), d(1, 15), "风险已消除", d(10, 1)),
     (3, 3, 4, d(6, 1, 2025), "纳入", d(6, 10, 2025), d(6, 10, 2025), "风险已消除", d(12, 5)),
     (4, 4, 5, d(11, 9), "纳入", d(11, 24), d(11, 24), "监测中", None),
@@ -164,6 +188,10 @@ def _case(cid, hid, persons, found, decision, decided, included, status, elimina
 
 
 CASES = [_case(*c) for c in _CASES]
+CASE_RISKS = [dict(id=1, case_id=6, risk="因病", disaster_subtype=None),
+              dict(id=2, case_id=6, risk="因学", disaster_subtype=None),
+              dict(id=3, case_id=12, risk="因灾", disaster_subtype="洪涝"),
+              dict(id=4, case_id=10, risk="因务工就业不稳", disaster_subtype=None)]
 
 
 def _alert(aid, hid, received, verified):
@@ -301,7 +329,7 @@ def insert_all(engines: dict[str, Engine]) -> None:
     households = [_household(h, *v) for h, v in HOUSEHOLDS.items()]
     plan = {
         "monitoring": [(mm.Region, REGIONS), (mm.Household, households), (mm.Member, MEMBERS),
-                       (mm.MonitoringCase, CASES), (mm.DepartmentAlert, ALERTS), (mm.GuaranteeCheck, CHECKS),
+                       (mm.MonitoringCase, CASES), (mm.CaseRisk, CASE_RISKS), (mm.DepartmentAlert, ALERTS), (mm.GuaranteeCheck, CHECKS),
                        (mm.DatasetInfo, DATASET_INFO)],
         "industry": [(im.CollectiveIncome, COLLECTIVE), (im.SpecialtyVillage, SPECIALTY), (im.CountyTarget, TARGETS),
                      (im.IndustryProject, PROJECTS), (im.ProjectStatusChange, STATUS_CHANGES)],

@@ -7,6 +7,8 @@ Cases visible at D (fixture.py): 望奎县 c1-c8 (c11 is found after D), 北林�
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
@@ -185,7 +187,10 @@ def test_case_list_masks_every_person_field(backend):
         "欧**娜", "231202********123X", "136****5432"]
     assert by_household.loc[2, "head_name"] == "户*2"
     assert by_household.loc[1, "village"] == "前进村"
-    assert set(df["risks"]) == {0}  # the fixture has no case_risk rows
+    assert by_household["risks"].to_dict() == {h: {6: 2, 12: 1, 10: 1}.get(h, 0) for h in by_household.index}
+    # persons: the household's members born by the date (h1's m10 is born 11-25)
+    assert by_household.loc[1, "persons"] == 4
+    assert households.case_list(OFFICE, as_of=date(2026, 11, 22)).set_index("household_id").loc[1, "persons"] == 3
 
 
 def test_county_case_list_is_masked_too(backend):
@@ -206,8 +211,8 @@ def test_household_members_are_masked_by_default(backend):
         assert list(df.columns) == ["name", "id_number", "relation", "sex", "birth_date", "health", "labour_capacity",
                                     "medical_insured", "phone"]
         assert df[["name", "id_number", "phone"]].values.tolist() == masked_members(1)
-        assert list(df["name"]) == ["王*", "成*2", "成*3"]
-        assert list(df["relation"]) == ["户主", "配偶", "子女"]
+        assert list(df["name"]) == ["王*", "成*2", "成*3", "成**0"]
+        assert list(df["relation"]) == ["户主", "配偶", "子女", "子女"]
     df = households.household_members(BL_SCOPE, 14, reason="ignored without unmask")
     assert df[["name", "id_number", "phone"]].values.tolist() == [
         ["欧**娜", "231202********123X", "136****5432"], ["李*", "231202*****3123", "136****5432"]]

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from data_access import areas, db, indicators, industry, monitoring, overview, summary, tasks
+from data_access import areas, db, indicators, industry, monitoring, overview, periods, summary, tasks
 from data_access.models.industry import IndustryDatasetInfo
 from data_access.models.monitoring import DatasetInfo
 from tests.data_access import fixture as fx
@@ -62,10 +62,10 @@ def test_each_database_keeps_its_own_dataset_info(backend):
 def test_stock_county(backend):
     df = monitoring.stock(as_of=D)
     assert by_code(df) == {
-        # monitored: c1 h1 3p, c3 h3 4p (eliminated after D), c4 h4 5p, c5 h5 1p -> 4 households, 13 persons;
+        # monitored: c1 h1 4 members (m10 born 11-25), c3 h3 4, c4 h4 5, c5 h5 1 -> 4 households, 14 persons;
         # overdue: c6 (found D-15) only, c7 (D-14) is not; included ever: c1 c2 c3 c4 c5; eliminated: c2;
         # c8 (不予纳入) and c11 (found after D) count nowhere
-        WK: stock_row(4, 13, 4, 1, 5, 1),
+        WK: stock_row(4, 14, 4, 1, 5, 1),
         # monitored: c9 3p, c10 2p (included 11-26), c15 3p; c13 eliminated 11-25;
         # overdue: c12 (decided after D); included ever: c9 c10 c13 c15
         BL: stock_row(3, 8, 3, 1, 4, 1),
@@ -73,12 +73,12 @@ def test_stock_county(backend):
 
 
 def test_stock_city(backend):
-    assert by_code(monitoring.stock(as_of=D, level="city")) == {fx.CITY: stock_row(7, 21, 7, 2, 9, 2)}
+    assert by_code(monitoring.stock(as_of=D, level="city")) == {fx.CITY: stock_row(7, 22, 7, 2, 9, 2)}
 
 
 def test_stock_previous_week(backend):
     assert by_code(monitoring.stock(as_of=PREV)) == {
-        # at 11-21: monitored c1 3p, c3 4p; c4 c5 not yet included; c2 eliminated; nothing found by 11-06
+        # at 11-21: monitored c1 3p (m10 not yet born), c3 4p; c4 c5 not yet included; c2 eliminated; nothing found by 11-06
         # is still undecided (c5 was found 11-08); included ever c1 c2 c3
         WK: stock_row(2, 7, 2, 0, 3, 1),
         # monitored c9 3p, c13 2p (eliminated only 11-25), c15 3p (included 11-18); overdue c10 (decided
@@ -89,14 +89,14 @@ def test_stock_previous_week(backend):
 
 def test_stock_township(backend):
     assert by_code(monitoring.stock(as_of=D, level="township", county=WK)) == {
-        WK_ZHEN: stock_row(2, 7, 2, 0, 3, 1),  # A1: c1 3p (c2 eliminated), A2: c3 4p (c8 不予纳入)
+        WK_ZHEN: stock_row(2, 8, 2, 0, 3, 1),  # A1: c1 4p (c2 eliminated), A2: c3 4p (c8 不予纳入)
         WK_XIANG: stock_row(2, 6, 2, 1, 2, 0),  # B1: c4 5p, c5 1p; B2: c6 overdue, c7 not yet
     }
 
 
 def test_stock_village(backend):
     assert by_code(monitoring.stock(as_of=D, level="village", county=WK)) == {
-        A1: stock_row(1, 3, 1, 0, 2, 1),  # c1 monitored, c2 eliminated 10-01, c11 found after D
+        A1: stock_row(1, 4, 1, 0, 2, 1),  # c1 monitored, c2 eliminated 10-01, c11 found after D
         A2: stock_row(1, 4, 1, 0, 1, 0),  # c3 eliminated only 12-05; c8 不予纳入
         B1: stock_row(2, 6, 2, 0, 2, 0),  # c4 5p + c5 1p
         B2: stock_row(0, 0, 0, 1, 0, 0),  # c6 found D-15: overdue; c7 found D-14: not
@@ -111,7 +111,7 @@ def test_stock_village(backend):
 
 def test_stock_county_filter(backend):
     assert list(monitoring.stock(as_of=D, county=BL)["code"]) == [BL]
-    assert by_code(monitoring.stock(as_of=D, level="city", county=WK)) == {fx.CITY: stock_row(4, 13, 4, 1, 5, 1)}
+    assert by_code(monitoring.stock(as_of=D, level="city", county=WK)) == {fx.CITY: stock_row(4, 14, 4, 1, 5, 1)}
 
 
 # ---------------------------------------------------------------- monitoring.flow
@@ -166,35 +166,63 @@ def test_alerts_pending(backend):
 
 # ---------------------------------------------------------------- summary + monitoring.guarantees
 
-G = ("households", "tuopin_households", "persons", "unsafe_housing", "dropouts", "insured", "guarantee_persons",
-     "unsafe_water")
+G = ("households", "tuopin_households", "persons", "guarantee_households", "unsafe_housing", "dropouts", "insured",
+     "guarantee_persons", "unsafe_water")
+SUNDAY = date(2026, 11, 22)  # the reporting date before D
+MAY = date(2026, 5, 31)  # a Sunday before h1's C-grade check of 06-01
 
 
 def g_row(*values: int) -> dict[str, int]:
     return dict(zip(G, values))
 
 
-def test_refresh_summaries_counts_villages_with_households(backend):
-    # households live in A1 A2 B1 B2 C1 C2 E1 E2: one summary row each
-    assert summary.refresh_summaries(db.engine("monitoring"), D) == 8
+def test_refresh_summaries_writes_every_reporting_date(backend):
+    # households live in A1 A2 B1 B2 C1 C2 E1 E2: one row each per reporting date (D and every Sunday from 2021)
+    dates = periods.report_dates(D)
+    assert dates[:3] == [D, SUNDAY, date(2026, 11, 15)] and dates[-1] == date(2021, 1, 3)
+    assert summary.refresh_summaries(db.engine("monitoring"), D) == 8 * len(dates)
 
 
 def test_guarantees_county(backend):
-    assert by_code(monitoring.guarantees()) == {
-        # households h1-h8 h11 h15 h16 (11), 脱贫户 h1 h15, persons 3+2+4+5+1+2+3+4+6+3+1 = 34;
+    assert by_code(monitoring.guarantees(as_of=D)) == {
+        # households h1-h8 h11 h15 h16 (11), 脱贫户 h1 h15, members 4+2+4+5+1+2+3+4+6+3+1 = 35;
+        # population: 脱贫户 h1 h15 and the households included by D: h2 h3 h4 h5 (6);
         # G1: h1 (last check C, earlier A) and h3 (C on D itself); h8/h11/h16 are outside the population;
-        # G2: m3 aged 12 and m7 turning 6 on D (m5 turns 16 on D: no);
-        # G3: members of h1 (3) and h15 (3) = 6, insured m1 m3 m4 m5 = 4; G4: h2 (reliability), h15 (quality)
-        WK: g_row(11, 2, 34, 2, 2, 4, 6, 2),
-        # h9 h10 h12 h13 h14 h17 (6), 脱贫户 h17, persons 3+2+2+2+2+3 = 14; G1: h9 (D); no members recorded
-        BL: g_row(6, 1, 14, 1, 0, 0, 0, 0),
+        # G2: m3 aged 12 and m7 turning 6 on D (m5 turns 16 on D; m31 back at school 11-23);
+        # G3: members of the population 4+3+2+4+5+1 = 19, insured all but m2 (never), m10 (only 12-10), m7 (never);
+        # G4: h2 (reliability), h15 (quality)
+        WK: g_row(11, 2, 35, 6, 2, 2, 16, 19, 2),
+        # h9 h10 h12 h13 h14 h17 (6), 脱贫户 h17, members 3+2+2+2+2+3 = 14; population h17 h9 h10 h13 (h12 is
+        # included only 12-02, h14 never) with 3+3+2+2 = 10 members, all insured; G1: h9
+        BL: g_row(6, 1, 14, 4, 1, 0, 10, 10, 0),
     }
 
 
 def test_guarantees_village(backend):
-    assert by_code(monitoring.guarantees(level="village", county=WK))[A1] == g_row(
-        # h1 h2 h11 h15 h16, sizes 3+2+6+3+1; h15's D-grade check comes after D
-        5, 2, 15, 1, 2, 4, 6, 2)
+    assert by_code(monitoring.guarantees(as_of=D, level="village", county=WK))[A1] == g_row(
+        # h1 h2 h11 h15 h16 with 4+2+6+3+1 members; population h1 h2 h15 (4+2+3 = 9 members, insured m1 m3 h2's
+        # two, m4 m5 = 6); G1 h1 (h15's D-grade check comes after D); G2 m3 m7; G4 h2 h15
+        5, 2, 16, 3, 1, 2, 6, 9, 2)
+
+
+def test_guarantees_at_an_earlier_sunday(backend):
+    assert by_code(monitoring.guarantees(as_of=SUNDAY))[WK] == g_row(
+        # m10 is not born yet (34 members); h4 and h5 are included only 11-24, so the population is h1 h15 h2 h3
+        # with 3+3+2+4 = 12 members, insured m1 m3 m4 m5 and h2's and h3's = 10;
+        # G1: h1 only (h3's C-grade check is on D); G2: m3, m5 (15 until D), m31 (back at school only 11-23),
+        # not m7 (5); G4: h2, h15
+        11, 2, 34, 4, 1, 3, 10, 12, 2)
+    # D-1 is not a reporting date: the figures are those of the Sunday before it
+    assert by_code(monitoring.guarantees(as_of=D - timedelta(days=1))) == by_code(monitoring.guarantees(as_of=SUNDAY))
+
+
+def test_guarantees_read_only_checks_before_the_date(backend):
+    # at 05-31 h1's last check is 2025-08-01 (A): not a 危房 household yet (its C comes 06-01); h9's D is 04-01
+    may = by_code(monitoring.guarantees(as_of=MAY))
+    assert (may[WK]["unsafe_housing"], may[BL]["unsafe_housing"]) == (0, 1)
+    assert may[WK]["unsafe_water"] == 1  # h15 (05-01); h2's reliability failure comes only 10-15
+    # before the first reporting date there is nothing to read
+    assert monitoring.guarantees(as_of=date(2020, 12, 31)).empty
 
 
 def test_refresh_after_d_sees_the_later_check(backend):
@@ -203,20 +231,34 @@ def test_refresh_after_d_sees_the_later_check(backend):
         summary.refresh_summaries(eng, date(2026, 12, 31))
         # by 12-31 h15's last check is D: A1 now has two unsafe houses (h1, h15) and h15's water is fine;
         # h11 is still outside the population (c11 never included)
-        assert by_code(monitoring.guarantees(level="village", county=WK))[A1]["unsafe_housing"] == 2
-        assert by_code(monitoring.guarantees(level="village", county=WK))[A1]["unsafe_water"] == 1
+        a1 = by_code(monitoring.guarantees(as_of=date(2026, 12, 31), level="village", county=WK))[A1]
+        assert (a1["unsafe_housing"], a1["unsafe_water"]) == (2, 1)
+        # m10 is insured from 12-10
+        assert a1["insured"] == 7
     finally:
         summary.refresh_summaries(eng, D)
+
+
+def test_refresh_since_rebuilds_only_later_dates(backend):
+    eng = db.engine("monitoring")
+    before = by_code(monitoring.guarantees(as_of=MAY))
+    later = [p for p in periods.report_dates(D) if p >= date(2026, 11, 1)]
+    assert summary.refresh_summaries(eng, D, since=date(2026, 11, 1)) == 8 * len(later)
+    assert by_code(monitoring.guarantees(as_of=MAY)) == before
+    assert by_code(monitoring.guarantees(as_of=D))[WK]["unsafe_housing"] == 2
 
 
 # ---------------------------------------------------------------- industry
 
 
 def test_collective_year(backend):
-    # 2026 has quarterly rows only: the latest yearly figures are 2025's
+    # the last year completed before the date: 2026 is still running (its quarters never count)
     assert industry.collective_year(D) == 2025
-    assert industry.collective_year(date(2024, 6, 30)) == 2024
-    assert industry.collective_year(date(2023, 12, 31)) is None
+    assert industry.collective_year(date(2026, 1, 1)) == 2025
+    # on 2025-12-31 the year 2025 has not ended: 2024
+    assert industry.collective_year(date(2025, 12, 31)) == 2024
+    assert industry.collective_year(date(2025, 6, 29)) == 2024
+    assert industry.collective_year(date(2024, 12, 31)) is None  # 2023 has no figures
 
 
 def test_collective(backend):
@@ -314,20 +356,23 @@ def test_values_m4_rank(backend):
 
 
 def test_values_zero_denominator_is_nan(backend):
-    df = indicators.values("G3", as_of=D).set_index("code")
-    assert df.loc[WK, "value"] == pytest.approx(4 / 6)
-    # 北林区: no member in the population: 0/0 is NaN, not 0%
-    assert df.loc[BL, "denominator"] == 0
-    assert math.isnan(df.loc[BL, "value"])
-    assert pd.isna(df.loc[BL, "rank"])
+    assert indicators.values("G3", as_of=D).set_index("code").loc[WK, "value"] == pytest.approx(16 / 19)
+    df = indicators.values("G3", as_of=D, level="village", county=BL).set_index("code")
+    # C2: h12 is included only 12-02 and h14 never, so nobody of C2 is in the population: 0/0 is NaN, not 0%
+    assert df.loc[C2, "denominator"] == 0
+    assert math.isnan(df.loc[C2, "value"])
+    assert pd.isna(df.loc[C2, "rank"])
+    assert df.loc[[C1, E1, E2], "value"].tolist() == [1.0, 1.0, 1.0]  # h9 3/3, h10 2/2, h13 and h17 5/5
+    assert df.loc[[C1, E1, E2], "rank"].tolist() == [1, 1, 1]
 
 
-def test_values_m12_neutral_ranks_largest_first(backend):
+def test_values_m12_is_not_ranked(backend):
     df = indicators.values("M12", as_of=D).set_index("code")
-    # eliminated / included ever: 望奎县 1/5 = 20%, 北林区 1/4 = 25%
+    # eliminated / included ever: 望奎县 1/5 = 20%, 北林区 1/4 = 25%; reference only, never ranked
     assert df.loc[WK, "value"] == pytest.approx(0.2)
     assert df.loc[BL, "value"] == pytest.approx(0.25)
-    assert (df.loc[BL, "rank"], df.loc[WK, "rank"]) == (1, 2)
+    assert df["rank"].isna().all()
+    assert not indicators.INDICATORS["M12"].ranked and not indicators.INDICATORS["M1"].ranked
 
 
 def test_values_i3_and_i6(backend):
@@ -359,9 +404,34 @@ def test_table_counts_fill_missing_areas_with_zero(backend):
     assert list(df["code"]) == [A1, A2, B1, B2]
     assert list(df["text"]) == ["0", "0", "0", "1"]
     assert list(df["rank"]) == [1, 1, 1, 4]
+    assert list(df["rank_text"]) == ["1", "1", "1", "4"]
     i1 = indicators.table("I1", as_of=D, level="village", county=WK)
     # specialty villages of 2026 in 望奎县: A1, B1; A2 and B2 have no row and show 0
     assert dict(zip(i1["code"], i1["text"])) == {A1: "1", B1: "1", A2: "0", B2: "0"}
+
+
+def test_table_worst_first(backend):
+    # the offender first, then the zeros; an area without a value stays last either way
+    assert list(indicators.table("M5", as_of=D, level="village", county=WK, worst_first=True)["code"]) == [
+        B2, A1, A2, B1]
+    m4 = indicators.table("M4", as_of=D, level="village", county=BL, worst_first=True)
+    assert list(m4["code"]) == [E1, C1, E2, C2] and list(m4["rank_text"]) == ["3", "1", "1", "—"]
+
+
+def test_table_neutral_counts_have_no_rank(backend):
+    df = indicators.table("M1", as_of=D, level="village", county=WK)
+    # largest first: B1 (c4 c5), then A1 (c1) and A2 (c3), then B2; no rank at all
+    assert list(df["code"]) == [B1, A1, A2, B2]
+    assert df["rank"].isna().all() and set(df["rank_text"]) == {"—"}
+
+
+def test_period_labels(backend):
+    assert indicators.period_label("M1", D) == "截至2026年11月28日"
+    assert indicators.period_label("M4", D) == "2026年1月1日至11月28日"
+    assert indicators.period_label("I1", D) == "2026年"
+    assert indicators.period_label("I3", D) == "2025年度"
+    assert indicators.period_label("I3", date(2025, 6, 29)) == "2024年度"
+    assert indicators.period_label("I3", date(2024, 6, 30)) == "2023年度(无数据)"
 
 
 def test_table_i6_village_without_finished_project_is_dash(backend):
@@ -380,19 +450,39 @@ def test_table_city_level(backend):
 
 def test_kpis(backend):
     df = overview.kpis(as_of=D).set_index("key")
-    got = {k: (df.loc[k, "value"], df.loc[k, "previous"]) for k in ("M1", "M2", "cases", "M3", "M5", "I1")}
+    got = {k: (df.loc[k, "value"], df.loc[k, "previous"]) for k in ("M1", "M2", "eliminated", "M3", "M5", "I1")}
     assert got == {
         "M1": (7, 5),  # 4 + 3 at D; 2 + 3 at D-7
-        "M2": (21, 15),  # 13 + 8; 7 + 8
-        "cases": (7, 5),
+        "M2": (22, 15),  # 14 + 8; 7 + 8 (m10 is born only 11-25)
+        "eliminated": (1, 0),  # c13 on 11-25; nothing 11-16..11-21
         "M3": (3, 1),  # c4 c5 c10 this week (11-23..D); c15 last week (11-16..11-21)
         "M5": (2, 2),  # c6 c12 at D; c10 c12 at D-7
         "I1": (3, 5),  # 2 + 1 specialty villages against targets 3 + 2
     }
-    assert df.loc["I3", "label"] == "2025年经营性收入10万元以上村"
+    assert df.loc["I1", "target"] == 5
+    assert df.loc["I3", "label"] == "2025年度经营性收入10万元以上村"
     assert (df.loc["I3", "value"], df.loc["I3", "previous"]) == (3 / 8, 1 / 8)  # B1 B2 C2 / B1 of 8 villages
     # T1: 2 on time of 6 due at D; 1 of 4 at D-7
     assert (df.loc["T1", "value"], df.loc["T1", "previous"]) == (pytest.approx(2 / 6), 0.25)
+    assert df["county_value"].isna().all()
+
+
+def test_kpis_for_a_county(backend):
+    df = overview.kpis(as_of=D, county=WK).set_index("key")
+    # 望奎县's own figures beside the city's; ranks only where the card has a direction
+    assert df.loc["M1", "county_value"] == 4 and math.isnan(df.loc["M1", "county_rank"])
+    assert (df.loc["M5", "county_value"], df.loc["M5", "county_rank"]) == (1, 1)  # c6; 北林区 also 1 (c12)
+    assert (df.loc["I1", "county_value"], df.loc["I1", "target"], df.loc["I1", "county_rank"]) == (2, 3, 1)
+    assert (df.loc["I3", "county_value"], df.loc["I3", "county_rank"]) == (0.5, 1)  # 2 of 4; 北林区 1 of 4
+    bl = overview.kpis(as_of=D, county=BL).set_index("key")
+    assert (bl.loc["I3", "county_value"], bl.loc["I3", "county_rank"]) == (0.25, 2)
+
+
+def test_kpis_without_a_previous_year_is_nan(backend):
+    # at 2025-06-29 the figures are 2024's (B1 strong, 1 of 8); 2023 has none: no comparison, not 0%
+    i3 = overview.kpis(as_of=date(2025, 6, 29)).set_index("key").loc["I3"]
+    assert i3["value"] == 1 / 8 and math.isnan(i3["previous"])
+    assert i3["label"] == "2024年度经营性收入10万元以上村"
 
 
 def test_kpis_without_due_tasks_is_nan(backend):
@@ -403,23 +493,24 @@ def test_kpis_without_due_tasks_is_nan(backend):
 
 def test_alerts(backend):
     df = overview.alerts(as_of=D)
-    got = sorted(zip(df["level"], df["county"], df["item"], df["count"]))
-    assert got == sorted([
-        ("红", "望奎县", "逾期未认定", 1),  # c6
-        ("红", "望奎县", "本周超期认定", 1),  # c5 (16 days)
-        ("黄", "望奎县", "部门预警超期未核查", 2),  # a1 a6
+    got = list(zip(df["level"], df["county"], df["item"], df["count"]))
+    # red first (overdue before late, each largest first, then by code), then the overdue key tasks, then
+    # the other yellow items
+    assert got == [
         ("红", "北林区", "逾期未认定", 1),  # c12
+        ("红", "望奎县", "逾期未认定", 1),  # c6
         ("红", "北林区", "本周超期认定", 1),  # c10 (37 days)
-        ("黄", "北林区", "部门预警超期未核查", 1),  # a4
-        ("黄", "北林区", "弱质闲置项目", 2),  # p3 p4
+        ("红", "望奎县", "本周超期认定", 1),  # c5 (16 days)
         ("黄", "全市", "重点任务逾期", 1),  # t6
         ("黄", "全市", "重点任务逾期", 1),  # t3
-    ])
-    # red first, then by count, largest first
-    assert list(df["level"]) == ["红"] * 4 + ["黄"] * 5
-    yellow = list(df.loc[df["level"] == "黄", "count"])
-    assert yellow == sorted(yellow, reverse=True)
-    assert any("任务6(牵头:部门6,截止 2026-11-10)" == t for t in df["detail"])
+        ("黄", "望奎县", "部门预警超期未核查", 2),  # a1 a6
+        ("黄", "北林区", "部门预警超期未核查", 1),  # a4
+        ("黄", "北林区", "弱质闲置项目", 2),  # p3 p4
+    ]
+    assert list(df["kind"]) == ["overdue"] * 2 + ["late"] * 2 + ["task"] * 2 + ["pending_alerts"] * 2 + [
+        "weak_projects"]
+    assert df.loc[4, "detail"] == "任务6(牵头:部门6,截止 2026-11-10,已逾期18天)"
+    assert pd.isna(df.loc[4, "county_code"]) and df.loc[0, "county_code"] == BL
 
 
 # ---------------------------------------------------------------- county filter: isolation and validation
@@ -428,7 +519,7 @@ COUNTY_QUERIES = {
     "stock": lambda level, c: monitoring.stock(as_of=D, level=level, county=c),
     "flow": lambda level, c: monitoring.flow(start=YEAR[0], end=YEAR[1], level=level, county=c),
     "alerts_pending": lambda level, c: monitoring.alerts_pending(as_of=D, level=level, county=c),
-    "guarantees": lambda level, c: monitoring.guarantees(level=level, county=c),
+    "guarantees": lambda level, c: monitoring.guarantees(as_of=D, level=level, county=c),
     "collective": lambda level, c: industry.collective(year=2025, level=level, county=c),
     "specialty": lambda level, c: industry.specialty(year=2026, level=level, county=c),
     "projects": lambda level, c: industry.projects(as_of=D, level=level, county=c),
