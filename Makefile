@@ -3,7 +3,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell md5sum requirements.txt | cut -c1-8)
-PORT ?= 8501
+PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 
 .PHONY: install run test lint bench browser-deps seed
 
@@ -16,7 +16,7 @@ $(STAMP): requirements.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m data_access.demo seed --if-missing
+	$(BIN)/python -m data_access.demo seed --if-missing --url http://localhost:$(PORT)
 	$(BIN)/python -m streamlit run server.py --server.port $(PORT)
 
 seed: $(STAMP)

@@ -74,11 +74,22 @@ def write_accounts(folder: Path, accounts: list[dict]) -> Path:
 
 
 def print_accounts(accounts: list[dict], path: Path) -> None:
-    """Show the demo accounts once on the terminal."""
+    """Show the demo accounts once on the terminal, with the county name of each county account."""
+    from data_access.scope import ROLES
+
     print(f"\n演示账号(密码只显示这一次,另存于 {path}):", file=sys.stderr)
+    print(f"  {'用户名':<14}{'密码':<15}角色", file=sys.stderr)
     for a in accounts:
-        print(f"  {a['username']:<16} {a['password']:<16} {a['role']:<7} {a['county_code'] or ''}", file=sys.stderr)
+        county = f" {a.get('county_name') or ''}({a['county_code']})" if a["county_code"] else ""
+        print(f"  {a['username']:<17}{a['password']:<17}{ROLES.get(a['role'], a['role'])}{county}", file=sys.stderr)
     print("", file=sys.stderr, flush=True)
+
+
+def print_next_step(url: str | None) -> None:
+    """Tell a newcomer what to do once the data is there."""
+    where = url or "看板地址(默认 http://localhost:8501)"
+    print(f"下一步:在浏览器中打开 {where},用上面(或 {settings().data_dir / ACCOUNTS_FILE} 中)的任一账号登录。"
+          "office 为领导小组办公室账号,county 开头的为各县(市)区账号。", file=sys.stderr, flush=True)
 
 
 def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: date | None = None,

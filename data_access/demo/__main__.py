@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=None, help="随机种子")
     p.add_argument("--as-of", type=date.fromisoformat, default=None, help="数据截至日期,默认今天")
     p.add_argument("--if-missing", action="store_true", help="已有数据时不重新生成")
+    p.add_argument("--url", default=None, help="看板地址,生成后提示用户打开(make run 传入)")
     p.add_argument("--overwrite-configured-databases", action="store_true",
                    help="确认向已配置的外部数据库写入演示数据(会清空这些库中的看板表)")
     args = parser.parse_args(argv)
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.if_missing and bootstrap.has_data():
         print("演示数据已存在,跳过生成。")
+        bootstrap.print_next_step(args.url)
         return 0
     if not bootstrap.uses_default_files() and not args.overwrite_configured_databases:
         print("已配置外部数据库连接:向其写入演示数据会删除并重建其中的看板表(含账号)。"
@@ -33,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = bootstrap.seed_demo(scale=args.scale, seed=args.seed, as_of=args.as_of,
                                  progress=bootstrap.terminal_progress)
     print(f"共写入 {sum(counts.values()):,} 行,{len(counts)} 张表。")
+    bootstrap.print_next_step(args.url)
     return 0
 
 

@@ -20,7 +20,7 @@ ALERT_KINDS = {"民政": "低保边缘家庭", "教育": "疑似失学辍学", "
                "水利": "饮水保障不稳定"}
 VISITORS = ["驻村工作队", "第一书记", "村干部", "乡镇干部"]
 FINDINGS = ["收支稳定", "帮扶措施落实", "风险仍存在", "收入有所增加", "需补充帮扶措施"]
-START = np.datetime64("2021-01-01")
+START = np.datetime64("2021-01-01", "D")
 
 
 def _days(rng, lo, hi, n):
@@ -151,34 +151,54 @@ def visits(rng, cs: pd.DataFrame, problem: float, start_id: int, as_of) -> pd.Da
 
 
 def alerts(rng, cs: pd.DataFrame, hh: pd.DataFrame, problem: float, start_id: int, as_of):
-    """Department alerts: those behind 部门筛查预警 cases plus screened-out ones."""
+    """Department alerts whose results agree with the cases.
+
+    Behind each 部门筛查预警 case is one alert, verified on the day the case was opened (its discovery),
+    with the case's decision as its result once decided (纳入 / 不纳入). Screened-out alerts on other
+    households are 已是监测对象 exactly when the household was under monitoring on the verification day,
+    else 不纳入. Weak counties verify late more often.
+    """
+    nat = np.datetime64("NaT", "D")
     from_cases = cs[cs["channel"] == "部门筛查预警"]
-    n_extra = int(len(cs) * 0.35)
-    extra_h = hh.sample(n_extra, random_state=int(rng.integers(1 << 30)))
+    nc = len(from_cases)
+    late = rng.random(nc) < 0.03 + 0.2 * problem
+    verified_c = from_cases["discovered_on"].to_numpy().astype("datetime64[D]")
+    received_c = np.maximum(verified_c - np.where(late, _days(rng, 16, 45, nc), _days(rng, 0, 12, nc)), START)
+    decided = ~pd.isna(from_cases["decided_on"]).to_numpy()
+    result_c = np.where(decided, np.where(from_cases["decision"].to_numpy() == "纳入", "纳入", "不纳入"), None)
+
+    n_extra = len(cs)  # data comparisons raise many alerts; most are screened out
+    case_hh = cs["household_id"].unique()
+    extra_h = np.where(rng.random(n_extra) < 0.25, rng.choice(case_hh, n_extra), rng.choice(hh["id"].to_numpy(), n_extra))
     span = int((as_of - START).astype(int))
-    received = np.concatenate([
-        from_cases["discovered_on"].to_numpy().astype("datetime64[D]") - _days(rng, 0, 5, len(from_cases)),
-        START + rng.integers(0, span, n_extra).astype("timedelta64[D]"),
-    ])
-    n = len(received)
-    late = rng.random(n) < 0.03 + 0.2 * problem
-    verified = received + np.where(late, _days(rng, 16, 45, n), _days(rng, 1, 12, n))
-    verified = np.where(verified <= as_of, verified, np.datetime64("NaT", "D"))
-    result = np.concatenate([np.full(len(from_cases), "纳入", dtype=object),
-                             rng.choice(["不纳入", "已是监测对象"], size=n_extra, p=[0.8, 0.2])])
-    result = np.where(pd.isna(verified), None, result)
+    received_x = START + rng.integers(0, span, n_extra).astype("timedelta64[D]")
+    late_x = rng.random(n_extra) < 0.03 + 0.25 * problem
+    verified_x = received_x + np.where(late_x, _days(rng, 16, 90, n_extra), _days(rng, 1, 12, n_extra))
+    verified_x = np.where(verified_x <= as_of, verified_x, nat)
+    alert = pd.DataFrame({"k": np.arange(n_extra), "household_id": extra_h, "verified": verified_x})
+    spans = cs.loc[cs["included_on"].notna(), ["household_id", "included_on", "eliminated_on"]]
+    hit = alert.merge(spans, on="household_id")
+    inc = hit["included_on"].to_numpy().astype("datetime64[D]")
+    out = hit["eliminated_on"].to_numpy().astype("datetime64[D]")
+    ver = hit["verified"].to_numpy().astype("datetime64[D]")
+    monitored = (inc <= ver) & (np.isnat(out) | (out > ver))
+    already = np.zeros(n_extra, dtype=bool)
+    already[hit.loc[monitored, "k"].to_numpy()] = True
+    result_x = np.where(np.isnat(verified_x), None, np.where(already, "已是监测对象", "不纳入"))
+
+    village = hh.set_index("id")["village_code"]
+    hid = np.concatenate([from_cases["household_id"].to_numpy(), extra_h])
+    n = len(hid)
     source = rng.choice(list(ALERT_KINDS), n)
-    hid = np.concatenate([from_cases["household_id"].to_numpy(), extra_h["id"].to_numpy()])
-    village = np.concatenate([from_cases["village_code"].to_numpy(), extra_h["village_code"].to_numpy()])
     return pd.DataFrame({
         "id": np.arange(start_id, start_id + n),
         "source": source,
         "household_id": hid,
-        "village_code": village,
+        "village_code": village.loc[hid].to_numpy(),
         "county_code": cs["county_code"].iat[0],
         "person_id_number": None,
         "kind": [ALERT_KINDS[s] for s in source],
-        "received_on": received,
-        "verified_on": verified,
-        "result": result,
+        "received_on": np.concatenate([received_c, received_x]),
+        "verified_on": np.concatenate([verified_c, verified_x]),
+        "result": np.concatenate([result_c, result_x]),
     })

@@ -50,38 +50,50 @@ def specialty(rng, villages: pd.DataFrame, tuopin: bool, problem: float, as_of, 
 
 
 def collective(rng, villages: pd.DataFrame, problem: float, as_of, start_id: int) -> pd.DataFrame:
-    """Yearly collective income 2021..last year and quarters of this year so far."""
+    """Yearly collective income 2021..last year and quarters of this year so far.
+
+    Villages move between tiers from year to year: 空壳村 start earning, 薄弱村 climb above 5万 with a new
+    project or asset, and some others fall back when a project fails (more often in weak counties).
+    """
     n = len(villages)
-    base = rng.lognormal(np.log(150000), 0.75, n)
     weak = rng.random(n) < 0.04 + 0.22 * problem
     hollow = weak & (rng.random(n) < 0.25)
-    base = np.where(weak, rng.uniform(5000, 49000, n), base)
-    base = np.where(hollow, 0.0, base)
+    op = np.where(weak, rng.uniform(5000, 49000, n), rng.lognormal(np.log(150000), 0.75, n))
+    op = np.where(hollow, 0.0, op)
     year_now = int(str(as_of)[:4])
     month = int(str(as_of)[5:7])
+    dev = rng.choice(DEV_TYPES, n)
+    level = {}
+    for y in range(2021, year_now + 1):
+        if y > 2021:
+            op = op * 1.09 * rng.uniform(0.85, 1.15, n)
+            starts = (op == 0) & (rng.random(n) < 0.35)
+            climbs = (op > 0) & (op < 50_000) & (rng.random(n) < 0.3)
+            falls = (op >= 50_000) & (rng.random(n) < 0.015 + 0.03 * problem)
+            op = np.where(starts, rng.uniform(5000, 40000, n), op)
+            op = np.where(climbs, rng.uniform(50_000, 120_000, n), op)
+            op = np.where(falls, np.where(rng.random(n) < 0.3, 0.0, rng.uniform(5000, 45000, n)), op)
+        level[y] = op
     periods = [(y, None, 1.0) for y in range(2021, year_now)]
     periods += [(year_now, q, 0.25) for q in range(1, (month - 1) // 3 + 1)]
-    dev = rng.choice(DEV_TYPES, n)
     rows = []
     for y, q, frac in periods:
-        g = (1.09 ** (y - 2021)) * frac * rng.uniform(0.85, 1.15, n)
-        op = np.where(hollow, 0.0, np.where(weak, base * frac, base * g))
-        parts = rng.dirichlet([4, 3, 2, 1], n) * op[:, None]
+        parts = rng.dirichlet([4, 3, 2, 1], n) * (level[y] * frac)[:, None]
         subsidy = rng.uniform(30000, 120000, n) * frac
         other = rng.uniform(0, 20000, n) * frac
         rows.append(pd.DataFrame({
             "village_code": villages["code"].to_numpy(), "county_code": villages["code"].str[:6].to_numpy(),
-            "year": y, "quarter": q, "total_income": (op + subsidy + other).round(0),
-            "operating_income": parts.sum(axis=1).round(0), "op_business": parts[:, 0].round(0),
-            "op_contracting": parts[:, 1].round(0), "op_investment": parts[:, 2].round(0),
-            "op_other": parts[:, 3].round(0), "subsidy_income": subsidy.round(0),
-            "other_income": other.round(0), "development_type": dev,
-            "assets": (base * 6 + rng.uniform(2e5, 2e6, n)).round(0),
+            "year": y, "quarter": q, "total_income": (parts.sum(axis=1) + subsidy + other).round(0),
+            "op_business": parts[:, 0].round(0), "op_contracting": parts[:, 1].round(0),
+            "op_investment": parts[:, 2].round(0), "op_other": parts[:, 3].round(0),
+            "subsidy_income": subsidy.round(0), "other_income": other.round(0), "development_type": dev,
+            "assets": (level[y] * 6 + rng.uniform(2e5, 2e6, n)).round(0),
             "debts": rng.uniform(0, 3e5, n).round(0),
         }))
     df = pd.concat(rows, ignore_index=True)
     # the parts are rounded separately: keep the identity 经营性收入 = sum of its parts exact
     df["operating_income"] = df[["op_business", "op_contracting", "op_investment", "op_other"]].sum(axis=1)
+    df["total_income"] = df["operating_income"] + df["subsidy_income"] + df["other_income"]
     df.insert(0, "id", np.arange(start_id, start_id + len(df)))
     return df
 
@@ -126,9 +138,11 @@ def projects(rng, villages: pd.DataFrame, n: int, problem: float, as_of, pid: in
     return prj, h
 
 
-def assets(rng, prj: pd.DataFrame, problem: float, start_id: int) -> pd.DataFrame:
-    """Two to three assets per finished project; some lost, damaged or without an owner."""
+def assets(rng, prj: pd.DataFrame, hist: pd.DataFrame, problem: float, start_id: int) -> pd.DataFrame:
+    """Two to three assets per finished project, formed the day it went into operation; some lost, damaged
+    or without an owner."""
     done = prj[prj["status"] != "在建"]
+    opened = hist[hist["status"] != "在建"].groupby("project_id")["changed_on"].min()
     k = rng.integers(2, 4, len(done))
     p = done.loc[done.index.repeat(k)]
     n = len(p)
@@ -146,7 +160,7 @@ def assets(rng, prj: pd.DataFrame, problem: float, start_id: int) -> pd.DataFram
         "value": (p["investment"].to_numpy() / np.repeat(k, k)).round(0),
         "owner": owner, "state": state,
         "yearly_income": np.where(cls == "经营性", rng.uniform(5000, 80000, n), 0.0).round(0),
-        "formed_on": np.array([np.datetime64(f"{y}-11-30") for y in p["year"]]),
+        "formed_on": opened.loc[p["id"]].to_numpy().astype("datetime64[D]"),
         "disposal": disposal,
         "disposal_approved": np.where(disposal != None, rng.random(n) < 0.8, None),  # noqa: E711
     })
@@ -173,19 +187,22 @@ def pv(rng, villages: pd.DataFrame, n: int, as_of, start_id: int):
 
 
 def county_months(rng, county: str, labour: int, problem: float, as_of) -> pd.DataFrame:
-    """Monthly labour, 衔接资金 (year to date), 消费帮扶 and 832 purchases."""
+    """Monthly labour, 衔接资金 (year to date: it never goes down within a year), 消费帮扶 and 832 purchases."""
     months = pd.date_range("2021-01-01", pd.Timestamp(as_of), freq="MS")
     target = int(labour * 0.9)
     m = months.month.to_numpy()
+    year = months.year.to_numpy()
     season = np.where((m >= 4) & (m <= 10), 1.0, 0.8)
     employed = (target * season * rng.uniform(0.95 - 0.12 * problem, 1.08, len(months))).astype(int)
     budget = rng.uniform(1.5e8, 3.5e8)
-    spent = budget * m / 12 * rng.uniform(0.8, 1.0, len(months))
-    share = rng.uniform(0.62 - 0.08 * problem, 0.7, len(months))
+    monthly = budget / 12 * rng.uniform(0.6, 1.3, len(months))
+    industry = monthly * rng.uniform(0.62 - 0.08 * problem, 0.7, len(months))
+    by_year = pd.Series(year)
     return pd.DataFrame({
         "county_code": county, "month": months.date, "labour_employed": employed,
-        "labour_target": (target * season).astype(int), "fund_spent": spent.round(0),
-        "fund_industry": (spent * share).round(0),
+        "labour_target": (target * season).astype(int),
+        "fund_spent": pd.Series(monthly).groupby(by_year).cumsum().round(0).to_numpy(),
+        "fund_industry": pd.Series(industry).groupby(by_year).cumsum().round(0).to_numpy(),
         "consumption_sales": rng.uniform(3e6, 9e6, len(months)).round(0),
         "purchase_832": rng.uniform(2e5, 9e5, len(months)).round(0),
         "purchase_reserved": rng.uniform(4e5, 8e5, len(months)).round(0),

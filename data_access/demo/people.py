@@ -7,6 +7,9 @@ import pandas as pd
 
 from data_access.demo import names
 from data_access.demo.regions import ELSEWHERE_SHARE, OLD_CODES
+from data_access.periods import START as PLAN_START
+
+START = np.datetime64(PLAN_START, "D")
 
 SIZE_P = np.array([0.22, 0.35, 0.20, 0.13, 0.07, 0.03])  # sizes 1..6, mean ~2.57
 CITY_FORMED = np.datetime64("2000-06-22")  # 绥化 became a prefecture-level city
@@ -33,19 +36,24 @@ def households(rng, villages: pd.DataFrame, n_tuopin: int, n_other: int, county:
 def members(rng, hh: pd.DataFrame, as_of: np.datetime64, start_id: int) -> pd.DataFrame:
     """Members of the given households with ID numbers, health, schooling and labour."""
     county = hh["county_code"].iat[0]
-    n = int(hh["size"].sum())
-    hid = np.repeat(hh["id"].to_numpy(), hh["size"].to_numpy())
-    pos = np.arange(n) - np.repeat(np.cumsum(hh["size"].to_numpy()) - hh["size"].to_numpy(),
-                                   hh["size"].to_numpy())
-    head_age = np.repeat(rng.triangular(32, 68, 88, size=len(hh)), hh["size"].to_numpy())
+    sizes = hh["size"].to_numpy()
+    n = int(sizes.sum())
+    row = np.repeat(np.arange(len(hh)), sizes)
+    hid = hh["id"].to_numpy()[row]
+    pos = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    head_age_h = rng.triangular(32, 68, 88, size=len(hh))
+    head_age = head_age_h[row]
     spouse = (pos == 1) & (rng.random(n) < 0.85)
     grandchild = (pos >= 3) & (head_age > 60) & (rng.random(n) < 0.5)
     relation = np.select([pos == 0, spouse, grandchild], ["户主", "配偶", "孙子女"], "子女")
     age = np.select(
-        [pos == 0, spouse, grandchild],
-        [head_age, head_age + rng.normal(-2, 3, n), head_age - rng.uniform(45, 58, n)],
-        head_age - rng.uniform(22, 36, n),
+        [pos == 0, spouse],
+        [head_age, head_age + rng.normal(-2, 3, n)],
+        np.nan,
     )
+    for kind, (lo, hi) in (("子女", (22, 30)), ("孙子女", (45, 58))):
+        mask = relation == kind
+        age[mask] = _siblings(rng, row[mask], head_age_h - rng.uniform(lo, hi, len(hh)), len(hh))
     age = np.clip(age, 0.2, 95)
     birth = as_of - (age * 365.25).astype("timedelta64[D]")
     male = np.where(relation == "配偶", rng.random(n) < 0.1, rng.random(n) < 0.52)
@@ -77,6 +85,12 @@ def members(rng, hh: pd.DataFrame, as_of: np.datetime64, start_id: int) -> pd.Da
     capacity = np.where(stage != None, "无", capacity)  # noqa: E711 - numpy elementwise
     works = np.isin(capacity, ["普通", "弱"]) & (rng.random(n) < 0.62)
     place = np.where(works, rng.choice(["县内", "省内县外", "省外"], size=n, p=[0.5, 0.3, 0.2]), None)
+    insured = rng.random(n) < 0.998
+    enrolled = np.datetime64("2018-01-01") + rng.integers(0, 1000, n).astype("timedelta64[D]")
+    campaign = rng.random(n) < 0.012  # enrolled during the 2021-2023 参保动员
+    enrolled = np.where(campaign, START + rng.integers(0, 900, n).astype("timedelta64[D]"), enrolled)
+    insured_on = np.maximum(enrolled, birth + rng.integers(10, 100, n).astype("timedelta64[D]"))
+    insured_on = np.where(insured & (insured_on <= as_of), insured_on, np.datetime64("NaT", "D"))
     return pd.DataFrame({
         "id": np.arange(start_id, start_id + n),
         "household_id": hid,
@@ -86,15 +100,44 @@ def members(rng, hh: pd.DataFrame, as_of: np.datetime64, start_id: int) -> pd.Da
         "birth_date": birth,
         "sex": np.where(male, "男", "女"),
         "school_stage": stage,
-        "dropout": False,
+        "dropout_on": np.datetime64("NaT", "D"),
+        "returned_on": np.datetime64("NaT", "D"),
         "health": health,
         "disability_level": disability,
-        "medical_insured": rng.random(n) < 0.998,
+        "medical_insured_on": insured_on,
         "pension_insured": (years >= 16) & (stage == None) & (rng.random(n) < 0.93),  # noqa: E711
         "labour_capacity": capacity,
         "work_place": place,
         "work_months": np.where(works, rng.integers(3, 13, n), 0),
     })
+
+
+def _siblings(rng, row: np.ndarray, eldest: np.ndarray, households: int) -> np.ndarray:
+    """Ages of the children (or grandchildren) of each household, at least about 14 months apart: the
+    eldest at `eldest` (per household), each next one 1.5-3.5 years younger, the youngest at least 6 months."""
+    order = pd.Series(row).groupby(row).cumcount().to_numpy()
+    count = np.bincount(row, minlength=households)
+    gap = rng.uniform(1.5, 3.5, households)
+    first = np.maximum(eldest, 0.5 + (count - 1) * gap)
+    return first[row] - order * gap[row] + rng.uniform(-0.15, 0.15, len(row))
+
+
+def dropouts(rng, mem: pd.DataFrame, as_of: np.datetime64, problem: float) -> pd.DataFrame:
+    """Dropout episodes (失学辍学) of children of compulsory-school age since 2021, most brought back to school
+    (劝返复学) within months; weak counties have more."""
+    birth = mem["birth_date"].to_numpy().astype("datetime64[D]")
+    lo = np.maximum(birth + np.timedelta64(6 * 365 + 30, "D"), START)
+    hi = np.minimum(birth + np.timedelta64(16 * 365 - 30, "D"), as_of)
+    span = (hi - lo).astype(int)
+    pick = (span > 0) & (rng.random(len(mem)) < 0.004 + 0.012 * problem)
+    on = lo + (rng.random(len(mem)) * np.maximum(span, 0)).astype(int).astype("timedelta64[D]")
+    back = on + rng.integers(20, 240, len(mem)).astype("timedelta64[D]")
+    nat = np.datetime64("NaT", "D")
+    back = np.where((rng.random(len(mem)) < 0.75) & (back <= as_of), back, nat)
+    mem = mem.copy()
+    mem["dropout_on"] = np.where(pick, on, nat)
+    mem["returned_on"] = np.where(pick, back, nat)
+    return mem
 
 
 def finish_households(rng, hh: pd.DataFrame, mem: pd.DataFrame) -> pd.DataFrame:

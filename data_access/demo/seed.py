@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, Engine, insert
+from sqlalchemy import Engine
 
 from data_access.demo import cases, checks, industry, people, tasks
 from data_access.demo.checks import INCOME_LINE
@@ -19,6 +19,7 @@ from data_access.models import app as am
 from data_access.models import industry as im
 from data_access.models import monitoring as mm
 from data_access.scope import ROLES
+from data_access.sql import bulk_insert
 from data_access.summary import refresh_summaries
 
 Progress = Callable[[float, str], None]
@@ -31,28 +32,10 @@ PROJECTS = 1_500
 PV_STATIONS = 150
 
 
-def _records(df: pd.DataFrame, table) -> list[dict]:
-    out = {}
-    for col in table.columns:
-        if col.name not in df:
-            continue
-        s = df[col.name]
-        if isinstance(col.type, Date) and s.dtype != object:
-            s = pd.to_datetime(s).dt.date
-        s = s.astype(object)
-        out[col.name] = s.where(s.notna(), None)
-    return pd.DataFrame(out).to_dict("records")
-
-
-def write(engine: Engine, model, df: pd.DataFrame, chunk: int = 50_000) -> int:
-    """Insert a DataFrame into a model's table in chunks within one transaction."""
-    table = model.__table__
-    if df.empty:
-        return 0
+def write(engine: Engine, model, df: pd.DataFrame) -> int:
+    """Insert a DataFrame into a model's table in one transaction."""
     with engine.begin() as conn:
-        for i in range(0, len(df), chunk):
-            conn.execute(insert(table), _records(df.iloc[i:i + chunk], table))
-    return len(df)
+        return bulk_insert(conn, model.__table__, df)
 
 
 def _county_weights(regions: pd.DataFrame) -> pd.Series:
@@ -67,7 +50,7 @@ def demo_accounts(counties: pd.DataFrame) -> list[dict]:
     rows = [dict(username=r, password=random_password(), role=r, county_code=None, display_name=ROLES[r])
             for r in DEMO_ROLES]
     rows += [dict(username=f"county{c}", password=random_password(), role="county", county_code=c,
-                  display_name=f"{n}账号") for c, n in counties[["code", "name"]].itertuples(index=False)]
+                  display_name=f"{n}账号", county_name=n) for c, n in counties[["code", "name"]].itertuples(index=False)]
     return rows
 
 
@@ -130,8 +113,7 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
         n_other = int(round(OTHER_HOUSEHOLDS * scale * share[county]))
         hh = people.households(rng, vil, n_tp, n_other, county, ids["hh"])
         mem = people.members(rng, hh, d, ids["mem"])
-        school_age = (mem["school_stage"].isin(["小学", "初中"])).to_numpy()
-        mem.loc[school_age & (rng.random(len(mem)) < 0.002 + 0.006 * p), "dropout"] = True
+        mem = people.dropouts(rng, mem, d, p)
         hh = people.finish_households(rng, hh, mem)
         names_pool = mem["name"].to_numpy()[:5000]
         n_cases = int(round(CASES * scale * share[county]))
@@ -149,7 +131,8 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
         gc = checks.guarantee_checks(rng, hh, bad_s, p, d, ids["check"])
         inc = checks.incomes(rng, hh, low_s, d, ids["income"])
         teams = checks.resident_teams(rng, vil, names_pool, d, ids["team"])
-        sa = checks.assistance(rng, hh, mem, p, ids["assist"])
+        std = checks.standards(rng, county, d)
+        sa = checks.assistance(rng, hh, mem, p, std, d, ids["assist"])
         emp = checks.employment(rng, hh, mem, d, ids["emp"])
         for model, df, key in ((mm.Household, hh, "hh"), (mm.Member, mem, "mem"),
                                (mm.MonitoringCase, cs, "case"), (mm.CaseRisk, rk, "risk"),
@@ -160,13 +143,14 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
             put("monitoring", model, df)
             ids[key] += len(df)
         put("monitoring", mm.VillageCondition, checks.village_conditions(rng, vil, p, d))
+        put("monitoring", mm.AssistanceStandard, std)
 
         tuopin = bool(regions.set_index("code").at[county, "is_tuopin_county"])
         sv, sm = industry.specialty(rng, vil, tuopin, p, d, ids["sv"])
         coll = industry.collective(rng, vil, p, d, ids["coll"])
         prj, hist = industry.projects(rng, vil, max(int(PROJECTS * scale * share[county]), 5), p, d,
                                       ids["prj"], ids["hist"])
-        ast = industry.assets(rng, prj, p, ids["asset"])
+        ast = industry.assets(rng, prj, hist, p, ids["asset"])
         st, pvy = industry.pv(rng, vil, max(int(PV_STATIONS * share[county]), 2), d, ids["pv"])
         sup = industry.social_support(rng, vil, ids["sup"])
         labour = int(emp[emp["year"] == as_of.year].shape[0])

@@ -70,7 +70,8 @@ def key_tasks(rng, as_of: date, problem: dict[str, float]) -> tuple[pd.DataFrame
             weeks = pd.date_range(start, end, freq="W-SUN").date
             total = max((deadline - start).days, 1)
             for w in weeks:
-                pct = min(100.0, 100.0 * (w - start).days / total * rng.uniform(0.7, 1.05))
+                # only the week of completion reports 100%; before it a task stalls short of it
+                pct = min(95.0, 100.0 * (w - start).days / total * rng.uniform(0.7, 1.05))
                 if done and w >= done - timedelta(days=6):
                     pct = 100.0
                 progress.append(dict(task_id=tid, week_end=w, percent=round(pct, 1),

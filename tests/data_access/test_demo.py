@@ -145,8 +145,8 @@ def test_same_seed_same_data(tmp_path):
     for run in ("a", "b"):
         with using(DASHBOARD_DATA_DIR=str(tmp_path / run)):
             bootstrap.seed_demo(scale=0.02, seed=11, as_of=date(2025, 6, 30))
-        digests.append(pd.util.hash_pandas_object(read(tmp_path / run, "monitoring", "SELECT * FROM member")).sum()
-                       + pd.util.hash_pandas_object(read(tmp_path / run, "industry", "SELECT * FROM collective_income")).sum())
+        digests.append((pd.util.hash_pandas_object(read(tmp_path / run, "monitoring", "SELECT * FROM member")).sum(),
+                        pd.util.hash_pandas_object(read(tmp_path / run, "industry", "SELECT * FROM collective_income")).sum()))
     assert digests[0] == digests[1]
 
 
@@ -169,3 +169,124 @@ def test_cli_refuses_to_overwrite_configured_databases(tmp_path, capsys):
     err = capsys.readouterr()
     assert "--overwrite-configured-databases" in err.err and "不生成演示数据" in err.out
     assert not (tmp_path / "real.db").exists() or (tmp_path / "real.db").stat().st_size == 0
+
+
+# ---------------------------------------------------------------- a demo that holds together (read aloud by leaders)
+
+
+def test_income_records_add_up(demo_dir):
+    inc = read(demo_dir, "monitoring", "SELECT i.*, h.size FROM income_record i JOIN household h ON h.id = i.household_id")
+    parts = inc["wage"] + inc["business"] + inc["property"] + inc["transfer"] - inc["rigid_expenditure"]
+    assert ((parts / inc["size"] - inc["per_capita_net"]).abs() <= 0.006).all()
+    assert (inc[["wage", "business", "property", "transfer", "rigid_expenditure"]] >= 0).all().all()
+    assert set(inc["year"]) == set(range(2020, DEMO_AS_OF.year))
+
+
+def test_siblings_are_born_at_least_300_days_apart(demo_dir):
+    m = read(demo_dir, "monitoring", "SELECT household_id, relation, birth_date FROM member "
+             "WHERE relation IN ('子女', '孙子女') ORDER BY household_id, relation, birth_date")
+    m["birth_date"] = pd.to_datetime(m["birth_date"])
+    gap = m.groupby(["household_id", "relation"])["birth_date"].diff().dt.days.dropna()
+    assert len(gap) > 1000 and (gap >= 300).all(), gap[gap < 300].head()
+
+
+def test_guarantee_problems_are_spread_over_the_years(demo_dir):
+    c = read(demo_dir, "monitoring", "SELECT checked_on, housing_grade, water_quantity_ok AND water_quality_ok AND "
+             "water_convenience_ok AND water_reliability_ok AS water_ok FROM guarantee_check")
+    c["year"] = c["checked_on"].str[:4].astype(int)
+    per_year = c.assign(bad=c["housing_grade"].isin(["C", "D"]), dry=c["water_ok"] == 0).groupby("year")[["bad", "dry"]].sum()
+    assert list(per_year.index) == list(range(2020, DEMO_AS_OF.year + 1))
+    full = per_year.loc[2020:DEMO_AS_OF.year - 1]  # the current year's checks run September to November
+    assert (full > 0).all().all()
+    assert full["bad"].max() <= 2.5 * full["bad"].min() and full["dry"].max() <= 3 * full["dry"].min(), per_year
+
+
+def test_every_elimination_has_a_check_and_an_income_before_it(demo_dir):
+    gone = read(demo_dir, "monitoring", "SELECT id, household_id, eliminated_on FROM monitoring_case "
+                "WHERE eliminated_on IS NOT NULL")
+    checked = read(demo_dir, "monitoring", "SELECT c.id FROM monitoring_case c WHERE c.eliminated_on IS NOT NULL AND "
+                   "EXISTS (SELECT 1 FROM guarantee_check g WHERE g.household_id = c.household_id "
+                   "AND g.checked_on <= c.eliminated_on)")
+    earned = read(demo_dir, "monitoring", "SELECT c.id FROM monitoring_case c WHERE c.eliminated_on IS NOT NULL AND "
+                  "EXISTS (SELECT 1 FROM income_record i WHERE i.household_id = c.household_id "
+                  "AND i.year < CAST(substr(c.eliminated_on, 1, 4) AS INTEGER))")
+    assert (gone["eliminated_on"] < "2022-01-01").sum() > 0  # 2021 eliminations exist and are covered too
+    assert set(checked["id"]) == set(gone["id"]) and set(earned["id"]) == set(gone["id"])
+    emp = read(demo_dir, "monitoring", "SELECT DISTINCT year FROM employment")
+    assert set(emp["year"]) == set(range(2021, DEMO_AS_OF.year + 1))
+
+
+def test_villages_leave_and_fall_back_into_the_weak_tiers(demo_dir):
+    c = read(demo_dir, "industry", "SELECT village_code, year, operating_income FROM collective_income WHERE quarter IS NULL")
+    hollow = {y: set(g.loc[g["operating_income"] == 0, "village_code"]) for y, g in c.groupby("year")}
+    weak = {y: set(g.loc[g["operating_income"] < 50_000, "village_code"]) for y, g in c.groupby("year")}
+    first, last = min(hollow), max(hollow)
+    assert hollow[first] - hollow[last] and weak[first] - weak[last], "villages leave the weak tiers"
+    assert any(weak[y] - weak[y - 1] for y in range(first + 1, last + 1)), "some fall back"
+    assert hollow[first] != hollow[last]
+
+
+def test_year_to_date_funds_never_go_down(demo_dir):
+    m = read(demo_dir, "industry", "SELECT county_code, month, fund_spent, fund_industry FROM county_monthly ORDER BY month")
+    m["year"] = m["month"].str[:4]
+    for col in ("fund_spent", "fund_industry"):
+        step = m.groupby(["county_code", "year"])[col].diff().dropna()
+        assert (step >= 0).all(), col
+    assert (m["fund_industry"] <= m["fund_spent"]).all()
+
+
+def test_assets_are_formed_when_their_project_opened(demo_dir):
+    a = read(demo_dir, "industry", "SELECT a.formed_on, MIN(s.changed_on) opened FROM project_asset a "
+             "JOIN project_status_change s ON s.project_id = a.project_id AND s.status <> '在建' GROUP BY a.id")
+    assert (a["formed_on"] == a["opened"]).all() and (a["formed_on"] <= DEMO_AS_OF.isoformat()).all()
+
+
+def test_alert_results_agree_with_the_cases(demo_dir):
+    a = read(demo_dir, "monitoring", "SELECT * FROM department_alert")
+    c = read(demo_dir, "monitoring", "SELECT household_id, decision, included_on, eliminated_on FROM monitoring_case")
+    already = a[a["result"] == "已是监测对象"].merge(c, on="household_id")
+    monitored = (already["included_on"] <= already["verified_on"]) & (
+        already["eliminated_on"].isna() | (already["eliminated_on"] > already["verified_on"]))
+    assert monitored.groupby(already["id"]).any().all() and already["id"].nunique() == (a["result"] == "已是监测对象").sum()
+    included = a[a["result"] == "纳入"].merge(c, on="household_id")
+    assert included.groupby("id")["decision"].apply(lambda d: (d == "纳入").any()).all()
+    assert included["id"].nunique() == (a["result"] == "纳入").sum()
+    refused = a[a["result"] == "不纳入"].merge(c[c["decision"] == "纳入"], on="household_id")
+    assert not ((refused["included_on"] <= refused["verified_on"]) & (
+        refused["eliminated_on"].isna() | (refused["eliminated_on"] > refused["verified_on"]))).any()
+    assert a["verified_on"].isna().sum() > 0 and (a["verified_on"].dropna() >= a.loc[a["verified_on"].notna(), "received_on"]).all()
+
+
+def test_only_completed_tasks_report_100_percent(demo_dir):
+    p = read(demo_dir, "app", "SELECT p.week_end, p.percent, t.completed_on FROM task_progress p "
+             "JOIN key_task t ON t.id = p.task_id WHERE p.percent >= 100")
+    assert len(p) > 0 and p["completed_on"].notna().all()
+    done = pd.to_datetime(p["completed_on"])
+    assert (pd.to_datetime(p["week_end"]) >= done - pd.Timedelta(days=6)).all()
+
+
+def test_assistance_standards_rise_every_year(demo_dir):
+    s = read(demo_dir, "monitoring", "SELECT * FROM assistance_standard ORDER BY county_code, kind, year")
+    assert set(s["year"]) == set(range(2021, DEMO_AS_OF.year + 1)) and set(s["kind"]) == {"低保", "特困"}
+    assert (s.groupby(["county_code", "kind"])["monthly"].diff().dropna() > 0).all()
+    now = s[s["year"] == DEMO_AS_OF.year].set_index(["county_code", "kind"])["monthly"]
+    r = read(demo_dir, "monitoring", "SELECT county_code, kind, standard FROM social_assistance WHERE kind IN ('低保', '特困')")
+    assert (r["standard"].to_numpy() == now.loc[list(zip(r["county_code"], r["kind"]))].to_numpy()).all()
+
+
+def test_specialty_metrics_are_reported_for_completed_years(demo_dir):
+    m = read(demo_dir, "industry", "SELECT v.id, v.year_recognised, m.year FROM specialty_village v "
+             "JOIN specialty_metric m ON m.specialty_village_id = v.id")
+    assert m["year"].max() == DEMO_AS_OF.year - 1  # the year still running has no figures yet
+    for vid, g in m.groupby("id"):
+        first = max(int(g["year_recognised"].iat[0]) - 1, 2021)
+        assert set(g["year"]) == set(range(first, DEMO_AS_OF.year)), vid
+
+
+def test_members_have_dated_insurance_and_dropouts(demo_dir):
+    m = read(demo_dir, "monitoring", "SELECT birth_date, medical_insured_on, dropout_on, returned_on FROM member")
+    insured = m["medical_insured_on"].notna()
+    assert 0.99 < insured.mean() < 1 and (m.loc[insured, "medical_insured_on"] >= m.loc[insured, "birth_date"]).all()
+    assert (m["medical_insured_on"].dropna() <= DEMO_AS_OF.isoformat()).all()
+    out = m[m["dropout_on"].notna()]
+    assert len(out) > 0 and (out["returned_on"].dropna() > out.loc[out["returned_on"].notna(), "dropout_on"]).all()
