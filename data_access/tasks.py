@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from data_access.db import engine
 from data_access.models.app import KeyTask as K
+from data_access.models.app import TaskProgress
 
 
 def task_summary(*, as_of: date) -> dict[str, int]:
@@ -24,10 +25,19 @@ def task_summary(*, as_of: date) -> dict[str, int]:
 
 
 def overdue_tasks(*, as_of: date, limit: int = 20) -> pd.DataFrame:
-    """T2 tasks, most overdue first. Columns: title, lead_department, deadline, plan_section."""
-    q = (select(K.title, K.lead_department, K.deadline, K.plan_section)
+    """T2 tasks, most overdue first, with the last progress reported on or before as_of.
+
+    Columns: title, lead_department, deadline, plan_section, target, percent, note (percent and note empty
+    when nothing was reported).
+    """
+    last = (select(TaskProgress.task_id, func.max(TaskProgress.week_end).label("w"))
+            .where(TaskProgress.week_end <= as_of).group_by(TaskProgress.task_id).subquery())
+    q = (select(K.title, K.lead_department, K.deadline, K.plan_section, K.target, TaskProgress.percent,
+                TaskProgress.note)
+         .join(last, last.c.task_id == K.id, isouter=True)
+         .join(TaskProgress, and_(TaskProgress.task_id == K.id, TaskProgress.week_end == last.c.w), isouter=True)
          .where(K.deadline < as_of, or_(K.completed_on.is_(None), K.completed_on > as_of))
-         .order_by(K.deadline).limit(limit))
+         .order_by(K.deadline, K.id).limit(limit))
     with engine("app").connect() as conn:
         return pd.DataFrame(conn.execute(q).all(),
-                            columns=["title", "lead_department", "deadline", "plan_section"])
+                            columns=["title", "lead_department", "deadline", "plan_section", "target", "percent", "note"])
