@@ -3,22 +3,22 @@
 Streamlit's script cannot set an HttpOnly cookie; these routes can. After a sign-in the page sends the
 browser to /auth/establish with a one-use handoff token, which becomes an HttpOnly, SameSite=Strict
 session cookie; a browser reload then resumes the session. /auth/device binds a presentation screen.
-/geo/ serves map boundaries (reference data) so figures carry a URL instead of the coordinates.
+A browser opening an address the app has no page for goes to the overview with a Chinese notice instead of
+Streamlit's English "Page not found" dialog.
 """
 
-import os
+from urllib.parse import quote
 
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from data_access import accounts
-from data_access.codes import is_code
 from ui.auth import COOKIE, DEVICE_COOKIE
-
-GEO_URLS_ENV = "DASHBOARD_GEO_URLS"  # geo.service.URLS_ENV: pages then reference the routes below
-os.environ[GEO_URLS_ENV] = "1"
+from ui.frame import MISSING
+from ui.nav import PAGES
 
 DEVICE_DAYS = 400
 
@@ -60,20 +60,43 @@ def device(request: Request) -> RedirectResponse:
     return response
 
 
-def geojson(request: Request) -> Response:
-    """County boundaries, or one county's synthetic townships: reference data, no personal data."""
-    from geo import service
+# First path segments that are not pages: Streamlit's own routes, this file's routes, Streamlit's sign-in
+RESERVED = frozenset({"_stcore", "static", "media", "component", "app", "auth", "oauth2callback"})
 
-    county = request.path_params.get("county")
-    if county is not None and not is_code(county):
-        return Response(status_code=404)
-    try:
-        body = service.geojson_bytes(county)
-    except KeyError:
-        return Response(status_code=404)
-    return Response(body, media_type="application/geo+json", headers={"Cache-Control": "private, max-age=86400"})
+
+class UnknownPages:
+    """ASGI middleware: a browser's GET of a page address the app does not have is sent to the overview,
+    which says so in Chinese; assets, Streamlit's routes and the known pages pass untouched."""
+
+    def __init__(self, app):
+        self.app = app
+        self.pages = {p.url_path for p in PAGES}
+
+    def _unknown(self, scope) -> str | None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return None
+        base = (st.config.get_option("server.baseUrlPath") or "").strip("/")
+        path = scope["path"].strip("/")
+        if base:
+            if not (path == base or path.startswith(base + "/")):
+                return None
+            path = path[len(base):].strip("/")
+        first, last = path.split("/")[0], path.split("/")[-1]
+        accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
+        if not path or first in RESERVED or "." in last or "text/html" not in accept:
+            return None
+        return None if path in self.pages else path
+
+    async def __call__(self, scope, receive, send):
+        missing = self._unknown(scope)
+        if missing is None:
+            return await self.app(scope, receive, send)
+        base = (st.config.get_option("server.baseUrlPath") or "").strip("/")
+        home = f"/{base}/" if base else "/"
+        response = RedirectResponse(f"{home}?{MISSING}={quote(missing[:100])}", status_code=303)
+        await response(scope, receive, send)
 
 
 app = st.App("app.py", routes=[Route("/auth/establish", establish), Route("/auth/logout", logout),
-                               Route("/auth/device", device), Route("/geo/counties.geojson", geojson),
-                               Route("/geo/townships/{county}.geojson", geojson)])
+                               Route("/auth/device", device)],
+             middleware=[Middleware(UnknownPages)])

@@ -112,7 +112,6 @@ def env_for(folder: Path) -> dict[str, str]:
     """Environment pointing every database at the demo files in `folder` (no secrets.toml, no DB URL overrides)."""
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
     env.update(DASHBOARD_DATA_DIR=str(folder), DASHBOARD_SECRETS=str(folder / "no-secrets.toml"))
-    env["DASHBOARD_GEO_URLS"] = "1"  # as under server.py (make run): figures reference /geo/ instead of inlining
     return env
 
 

@@ -1,77 +1,138 @@
-"""Map figures: GeoDataFrames and values in, plotly figures out (no network, no Streamlit)."""
+"""Map figures: GeoDataFrames and values in, plotly figures out (no network, no Streamlit).
+
+The maps are plain plotly shapes on hidden axes in Web-Mercator coordinates, drawn as SVG: nothing is
+fetched (plotly's tile maps fetch text glyphs from fonts.openmaptiles.org for any label, and its geo maps a
+world topojson from a CDN), and area names are written on the map in the browser's own CJK font.
+"""
 
 from __future__ import annotations
 
-import math
+from html import escape
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from shapely.geometry.base import BaseGeometry
 
-# "white-bg" draws no tiles and fetches nothing: maps work on an intranet with no internet.
-MAP_STYLE = "white-bg"
 SCALES = {"high": "YlGn", "low": "OrRd", "neutral": "Blues"}
+NO_DATA = "#d9d9d9"
+EDGE, HIGHLIGHT = "#555555", "#B22222"
+FONT = "Noto Sans CJK SC, Microsoft YaHei, sans-serif"
 
 
-def _merc(lat: float) -> float:
-    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+def _merc(lat: np.ndarray) -> np.ndarray:
+    return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
 
 
-def _view(gdf: gpd.GeoDataFrame, height: int) -> dict:
-    """Centre and zoom that fit the shapes into a map about height px tall and 1.2x as wide."""
-    minx, miny, maxx, maxy = gdf.total_bounds
-    lon_span = max(maxx - minx, 0.01)
-    lat_span = max(_merc(maxy) - _merc(miny), 0.01)
-    # MapLibre: 512 px per 360 degrees at zoom 0
-    zoom = min(math.log2(height * 1.2 * 360 / (512 * lon_span)),
-               math.log2(height * 360 / (512 * lat_span))) - 0.25
-    return dict(center=dict(lon=(minx + maxx) / 2, lat=(miny + maxy) / 2), zoom=zoom)
+def _rings(geom: BaseGeometry) -> tuple[list, list]:
+    """Outer rings of a (multi)polygon as x, y lists separated by None, projected and rounded (~10 m)."""
+    xs: list = []
+    ys: list = []
+    for part in getattr(geom, "geoms", [geom]):
+        x, y = np.asarray(part.exterior.coords).T
+        xs += np.round(x, 4).tolist() + [None]
+        ys += np.round(_merc(y), 4).tolist() + [None]
+    return xs, ys
 
 
-def _layout(fig: go.Figure, gdf: gpd.GeoDataFrame, height: int, tile_url: str | None) -> go.Figure:
-    layers = []
-    style = MAP_STYLE
-    if tile_url:  # an intranet tile server the office configured
-        layers = [dict(sourcetype="raster", source=[tile_url], below="traces")]
-    fig.update_layout(map=dict(style=style, layers=layers, **_view(gdf, height)),
-                      height=height, margin=dict(l=0, r=0, t=0, b=0),
-                      paper_bgcolor="rgba(0,0,0,0)", font=dict(family="Noto Sans CJK SC, sans-serif"))
-    return fig
+def _colours(values: pd.Series, better: str) -> tuple[list[str], float, float]:
+    """Fill colour per value on the indicator's scale; grey where there is no value."""
+    known = values.dropna()
+    lo, hi = (float(known.min()), float(known.max())) if len(known) else (0.0, 1.0)
+    span = hi - lo
+    out = []
+    for v in values:
+        if pd.isna(v):
+            out.append(NO_DATA)
+        else:
+            out.append(sample_colorscale(SCALES[better], [(v - lo) / span if span else 0.5])[0])
+    return out, lo, hi
 
 
-def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, better: str,
-               height: int = 520, tile_url: str | None = None, geojson: str | dict | None = None) -> go.Figure:
-    """Areas coloured by value (better: high/low/neutral); values has code, value, text, rank.
+def _dark(colour: str) -> bool:
+    r, g, b = (float(c) for c in colour[colour.index("(") + 1:-1].split(",")[:3]) if colour.startswith("rgb") \
+        else (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b < 140
 
-    geojson, when given, is gdf as GeoJSON built once by the caller, or a same-origin URL of it.
+
+def _tick_format(unit: str) -> str:
+    return ".0%" if unit == "%" else ",d"
+
+
+def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, unit: str, better: str,
+               height: int = 520, highlight: str | None = None, names: bool = True, name_size: int = 15) -> go.Figure:
+    """Areas coloured by value, each with its name written on it; values has code, value, text, rank_text.
+
+    Rates are read as fractions and shown as percentages; `highlight` (an area code) is outlined in red.
+    Every string from the data is escaped: names are data, never markup.
     """
-    df = gdf[["code", "name"]].merge(values.drop(columns="name", errors="ignore"), on="code", how="left")
-    fig = go.Figure(go.Choroplethmap(
-        geojson=geojson or gdf[["code", "geometry"]].__geo_interface__, featureidkey="properties.code",
-        locations=df["code"], z=df["value"],
-        colorscale=SCALES[better],
-        marker=dict(line=dict(width=1.2, color="#555"), opacity=0.85),
-        customdata=df[["name", "text", "rank"]].fillna("—").to_numpy(),
-        hovertemplate="<b>%{customdata[0]}</b><br>" + label + ":%{customdata[1]}"
-                      "<br>排名:%{customdata[2]}<extra></extra>",
-        colorbar=dict(title=dict(text=label, side="right"), thickness=12, len=0.8),
-    ))
-    return _layout(fig, gdf, height, tile_url)
+    df = gdf[["code", "name", "geometry"]].merge(values.drop(columns="name", errors="ignore"), on="code", how="left")
+    fills, lo, hi = _colours(df["value"], better)
+    ranked = better != "neutral"
+    fig = go.Figure()
+    for row, fill in zip(df.itertuples(), fills):
+        xs, ys = _rings(row.geometry)
+        mine = row.code == highlight
+        hover = f"<b>{escape(str(row.name))}</b><br>{escape(label)}:{escape(_text(row))}"
+        if ranked:
+            hover += f"<br>排名:{escape(_rank(row))}"
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill, hoveron="fills", hoverinfo="text", text=hover,
+            line=dict(color=HIGHLIGHT if mine else EDGE, width=4 if mine else 1), name=str(row.code), showlegend=False))
+    if names:
+        points = df.geometry.representative_point()
+        fig.add_trace(go.Scatter(
+            x=points.x.round(4), y=_merc(points.y.to_numpy()).round(4), mode="text", hoverinfo="skip", showlegend=False,
+            text=[escape(str(n)) for n in df["name"]],
+            textfont=dict(size=name_size, family=FONT, color=["#ffffff" if _dark(f) else "#1a1a1a" for f in fills])))
+    fig.add_trace(go.Scatter(  # the colour bar: an invisible marker carrying the scale
+        x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+        marker=dict(colorscale=SCALES[better], cmin=lo, cmax=hi if hi > lo else lo + 1, color=[lo], showscale=True,
+                    colorbar=dict(orientation="h", x=0.5, xanchor="center", y=-0.02, yanchor="top", len=0.75,
+                                  thickness=14, tickformat=_tick_format(unit), tickfont=dict(size=14),
+                                  title=dict(text=escape(label), side="top", font=dict(size=16))))))
+    return _layout(fig, height)
+
+
+def _text(row) -> str:
+    return str(row.text) if isinstance(row.text, str) else "—"
+
+
+def _rank(row) -> str:
+    value = getattr(row, "rank_text", None)
+    return str(value) if isinstance(value, str) else "—"
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    axis = dict(visible=False, showgrid=False, zeroline=False)
+    fig.update_layout(xaxis=axis, yaxis=dict(axis, scaleanchor="x", scaleratio=1), height=height,
+                      margin=dict(l=0, r=0, t=0, b=70), plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
+                      dragmode="pan", hovermode="closest", font=dict(family=FONT),
+                      hoverlabel=dict(font=dict(size=15, family=FONT)))
+    return fig
 
 
 def drill(towns: gpd.GeoDataFrame, town_values: pd.DataFrame, villages: gpd.GeoDataFrame,
-          village_values: pd.DataFrame, *, label: str, better: str, height: int = 560,
-          tile_url: str | None = None, geojson: str | dict | None = None) -> go.Figure:
-    """Township polygons coloured by value with village points on top (synthetic geometry)."""
-    fig = choropleth(towns, town_values, label=label, better=better,
-                     height=height, tile_url=tile_url, geojson=geojson)
+          village_values: pd.DataFrame, *, label: str, unit: str, better: str, height: int = 560) -> go.Figure:
+    """Township polygons coloured by value, named, with village points on top (synthetic geometry)."""
+    fig = choropleth(towns, town_values, label=label, unit=unit, better=better, height=height, name_size=12)
     v = villages.merge(village_values.drop(columns="name", errors="ignore"), on="code", how="left")
-    fig.add_trace(go.Scattermap(
-        lon=v.geometry.x, lat=v.geometry.y, mode="markers",
-        marker=dict(size=7, color="#1f4e79", opacity=0.8),
-        customdata=v[["name", "text"]].fillna("—").to_numpy(),
-        hovertemplate="<b>%{customdata[0]}</b><br>" + label + ":%{customdata[1]}<extra>村</extra>",
-        name="村",
-    ))
-    fig.update_layout(showlegend=False)
+    texts = [f"<b>{escape(str(n))}</b><br>{escape(label)}:{escape(t if isinstance(t, str) else '—')}"
+             for n, t in zip(v["name"], v["text"] if "text" in v else [None] * len(v))]
+    fig.add_trace(go.Scatter(
+        x=v.geometry.x.round(4), y=_merc(v.geometry.y.to_numpy()).round(4), mode="markers", hoverinfo="text",
+        text=texts, marker=dict(size=7, color="#1f4e79", opacity=0.8), name="村", showlegend=False))
     return fig
+
+
+def village_count(fig: go.Figure) -> int:
+    """How many village points a drill figure carries (for tests)."""
+    return sum(len(t.x) for t in fig.data if t.name == "村")
+
+
+def area_count(fig: go.Figure) -> int:
+    """How many areas a figure draws (for tests)."""
+    return sum(1 for t in fig.data if t.fill == "toself")
+

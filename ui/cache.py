@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access import areas, indicators, overview
+from data_access import areas, indicators, overview, periods
 
 TTL = 600  # seconds: imports refresh summaries; ten minutes later every page shows them
 
@@ -25,21 +25,40 @@ def regions(level: str, county: str | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def indicator_table(code: str, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
-    """Indicator values with names and rank."""
-    return indicators.table(code, as_of=as_of, level=level, county=county)
+def report_dates(latest: date) -> list[date]:
+    """The 统计时点 options, newest first."""
+    return periods.report_dates(latest)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def kpis(as_of: date) -> pd.DataFrame:
-    """Overview cards."""
-    return overview.kpis(as_of=as_of)
+def indicator_table(code: str, as_of: date, level: str = "county", county: str | None = None,
+                    worst_first: bool = False) -> pd.DataFrame:
+    """Indicator values of every area with names and rank."""
+    return indicators.table(code, as_of=as_of, level=level, county=county, worst_first=worst_first)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def period_label(code: str, as_of: date) -> str:
+    """What an indicator's figure covers at as_of (2025年度, 截至…)."""
+    return indicators.period_label(code, as_of)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def kpis(as_of: date, county: str | None = None) -> pd.DataFrame:
+    """Overview cards (with one county's own figures)."""
+    return overview.kpis(as_of=as_of, county=county)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def alerts(as_of: date) -> pd.DataFrame:
     """The week's alerts."""
     return overview.alerts(as_of=as_of)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alert_townships(kind: str, as_of: date, county: str) -> pd.DataFrame:
+    """An alert's count per township."""
+    return overview.alert_townships(kind, as_of=as_of, county=county)
 
 
 def _geo():
@@ -54,19 +73,9 @@ def county_shapes():
     return _geo().counties()
 
 
-def county_geojson() -> str | dict:
-    """The counties' GeoJSON for a figure: a same-origin URL under server.py, else the dict."""
-    return _geo().geojson_ref()
-
-
 def township_shapes(county: str):
     """Synthetic township polygons of a county; read-only."""
     return _geo().townships(county)
-
-
-def township_geojson(county: str) -> str | dict:
-    """A county's townships' GeoJSON for a figure."""
-    return _geo().geojson_ref(county)
 
 
 def village_points(county: str):

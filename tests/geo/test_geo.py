@@ -11,7 +11,7 @@ from shapely.geometry import Polygon
 
 from data_access.demo.regions import build_regions, cnmaps_counties
 from geo.boundaries import county_boundaries
-from geo.figures import choropleth, drill
+from geo.figures import area_count, choropleth, drill, village_count
 from geo.synthetic import townships, villages
 
 
@@ -64,18 +64,60 @@ def test_townships_tile_the_county_and_villages_fall_inside(counties, regions):
     assert all(t.contains(p) for p, t in zip(inside.geometry, inside["town"]))
 
 
+def _values(codes, values, ranks=None):
+    return pd.DataFrame({"code": codes, "value": values,
+                         "text": ["—" if pd.isna(v) else f"{v:.0%}" for v in values],
+                         "rank_text": ranks or ["—"] * len(codes)})
+
+
 def test_figures_load_nothing_from_outside(counties, regions):
-    values = pd.DataFrame({"code": counties["code"], "value": range(10), "text": [str(i) for i in range(10)],
-                           "rank": range(1, 11)})
-    fig = choropleth(counties, values, label="监测对象户数", better="neutral")
-    spec = json.loads(fig.to_json())
-    assert spec["layout"]["map"]["style"] == "white-bg"
-    assert "http" not in json.dumps(spec["layout"])
+    fig = choropleth(counties, _values(counties["code"], [i / 10 for i in range(10)]), label="识别认定及时率", unit="%",
+                     better="high")
+    spec = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
+    assert "http" not in spec and "mapbox" not in spec and '"map"' not in spec  # no tiles, glyphs or topojson
+    assert {t["type"] for t in json.loads(spec)["data"]} == {"scatter"}
+    assert area_count(fig) == 10
+    names = next(t for t in fig.data if t.mode == "text")
+    assert set(names.text) == set(counties["name"])  # every county named on the map
+    bar = fig.data[-1].marker.colorbar
+    assert bar.tickformat == ".0%" and bar.orientation == "h" and bar.title.font.size >= 16
     code = "231202"
     towns = townships(counties.set_index("code").geometry[code],
                       regions[(regions["level"] == "township") & (regions["parent_code"] == code)])
     vils = villages(towns, regions[(regions["level"] == "village") & regions["code"].str.startswith(code)])
-    tv = pd.DataFrame({"code": towns["code"], "value": 1.0, "text": "1", "rank": 1})
-    vv = pd.DataFrame({"code": vils["code"], "value": 1.0, "text": "1", "rank": 1})
-    fig = drill(towns, tv, vils, vv, label="x", better="high")
-    assert [t.type for t in fig.data] == ["choroplethmap", "scattermap"]
+    tv = _values(towns["code"], [1.0] * len(towns))
+    vv = pd.DataFrame({"code": vils["code"], "value": 1.0, "text": "1"})
+    fig = drill(towns, tv, vils, vv, label="x", unit="户", better="low")
+    assert area_count(fig) == len(towns) and village_count(fig) == len(vils)
+
+
+def test_counts_legend_as_integers_and_no_data_in_grey(counties):
+    values = [float("nan")] + [float(i) for i in range(9)]
+    fig = choropleth(counties, _values(counties["code"], values), label="逾期未认定(户)", unit="户", better="low")
+    assert fig.data[-1].marker.colorbar.tickformat == ",d"
+    fills = [t.fillcolor for t in fig.data if t.fill == "toself"]
+    assert fills[0] == "#d9d9d9" and len(set(fills[1:])) > 1
+
+
+def test_own_county_is_outlined_and_rank_only_when_ranked(counties):
+    own = counties["code"].iloc[3]
+    ranks = [str(i) for i in range(1, 11)]
+    fig = choropleth(counties, _values(counties["code"], [0.5] * 10, ranks), label="率", unit="%", better="high",
+                     highlight=own)
+    shapes = {t.name: t for t in fig.data if t.fill == "toself"}
+    assert shapes[own].line.width > 2 and shapes[own].line.color == "#B22222"
+    assert all(t.line.width == 1 for c, t in shapes.items() if c != own)
+    assert all("排名" in t.text for t in shapes.values())
+    neutral = choropleth(counties, _values(counties["code"], [1.0] * 10, ranks), label="户数", unit="户",
+                         better="neutral")
+    assert not any("排名" in t.text for t in neutral.data if t.fill == "toself")
+
+
+def test_names_from_the_data_are_escaped(counties):
+    hostile = counties.copy()
+    hostile["name"] = ['<a href="http://x.example">点我</a>'] + list(hostile["name"].iloc[1:])
+    fig = choropleth(hostile, _values(hostile["code"], [1.0] * 10), label="<b>x</b>", unit="户", better="low")
+    texts = [t.text for t in fig.data if t.fill == "toself"] + list(next(t for t in fig.data if t.mode == "text").text)
+    assert not any("<a" in x for x in texts) and any("&lt;a href" in x for x in texts)
+    assert all("&lt;b&gt;x&lt;/b&gt;" in x for x in texts[:10])
+    assert fig.data[-1].marker.colorbar.title.text == "&lt;b&gt;x&lt;/b&gt;"
