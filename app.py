@@ -6,12 +6,14 @@ from ui import auth, frame, nav
 
 st.set_page_config(page_title=frame.APP_TITLE, page_icon="assets/favicon.png", layout="wide")
 
-account = auth.current()
-navigation = nav.navigation(account)  # before seeding, so a deep link keeps its page through the rerun
-frame.ensure_data()
-if account is None:
-    frame.sign_in_page()
-    st.stop()
-auth.redirect_if_pending()
-frame.sidebar(account)
-navigation.run()
+with frame.error_boundary():
+    account = auth.current()
+    navigation = nav.navigation(account)  # before seeding, so a deep link keeps its page through the rerun
+    frame.ensure_data()
+    frame.missing_page_notice()
+    if account is None:
+        frame.sign_in_page()
+        st.stop()
+    auth.redirect_if_pending()
+    frame.sidebar(account)
+    navigation.run()

@@ -11,7 +11,7 @@ import streamlit as st
 from data_access import accounts, audit
 from data_access.accounts import AccountError
 from data_access.scope import ROLES, Scope
-from ui import auth
+from ui import auth, components
 from ui.components import county_names
 
 
@@ -116,7 +116,7 @@ def devices_form(scope: Scope) -> None:
 
 
 def audit_log(scope: Scope) -> None:
-    """The audit log with filters and an audited export."""
+    """The audit log with filters and an audited export of the filtered rows."""
     c1, c2, c3 = st.columns(3)
     span = c1.date_input("日期", (date.today() - timedelta(days=30), date.today()), key="audit_dates")
     user = c2.selectbox("用户", [None, *accounts.users()["username"]], key="audit_user",
@@ -125,12 +125,12 @@ def audit_log(scope: Scope) -> None:
                           format_func=lambda a: "全部" if a is None else audit.ACTIONS[a])
     start, end = (span[0], span[-1]) if isinstance(span, tuple) and span else (None, None)
     df = audit.entries(start=start, end=end, username=user, action=action, limit=1000)
+    df["address"] = df["address"].fillna("—")
     st.caption(f"共 {len(df)} 条(最多显示1000条)")
     labels = {"at": "时间", "username": "用户", "action": "操作", "detail": "内容", "address": "来源地址"}
     st.dataframe(df, hide_index=True, column_config=labels)
-    st.download_button("导出审计日志(CSV)", df.rename(columns=labels).to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"审计日志_{date.today():%Y%m%d}.csv", mime="text/csv", key="audit_export",
-                       on_click=audit.record, args=(scope.username, "export", f"导出审计日志 {len(df)} 条",
-                                                    auth.address()))
-
-
+    where = f"{start or '不限'} 至 {end or '不限'},用户 {user or '全部'},操作 {audit.ACTIONS.get(action, '全部')}"
+    components.export_button(
+        scope, label="导出审计日志(Excel)", key="audit_export", headers=labels,
+        rows=lambda: audit.entries(start=start, end=end, username=user, action=action, limit=100_000),
+        file_name=f"审计日志_{date.today():%Y%m%d}.xlsx", what=f"导出审计日志({where})", note=f"审计日志 · {where}")

@@ -28,8 +28,16 @@ def _context(read) -> str | None:
 
 
 def address() -> str | None:
-    """The client's address, for the audit log."""
-    return _context(lambda: st.context.ip_address)
+    """The client's address, for the audit log: Streamlit gives None for a browser on this machine, which is
+    recorded as 127.0.0.1; None only where there is no browser at all (AppTest, scripts)."""
+    ip = _context(lambda: st.context.ip_address)
+    if ip:
+        return ip
+    try:
+        local_browser = bool(st.context.headers)
+    except Exception:  # noqa: BLE001 - st.context raises outside a browser session
+        local_browser = False
+    return "127.0.0.1" if local_browser else None
 
 
 def page_url() -> str:
@@ -154,9 +162,11 @@ def sign_in_form(title: str, hint: str | None = None) -> None:
     left, _ = st.columns([2, 3])
     with left:
         st.subheader("登录")
-        username = st.text_input("用户名", key="sign_in_user")
-        password = st.text_input("密码", type="password", key="sign_in_password")
-        if st.button("登录", type="primary", key="sign_in_button"):
+        with st.form("sign_in", border=False):  # a form: Enter in the password field signs in
+            username = st.text_input("用户名", key="sign_in_user")
+            password = st.text_input("密码", type="password", key="sign_in_password")
+            submitted = st.form_submit_button("登录", type="primary", key="sign_in_button")
+        if submitted:
             try:
                 acc = accounts.authenticate(username.strip(), password, address=address())
             except AccountError as e:

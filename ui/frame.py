@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
+from contextlib import contextmanager
+
 import streamlit as st
 
 from data_access import bootstrap
@@ -10,6 +14,36 @@ from ui import auth, cache, nav
 from ui.components import county_names, data_date, fmt_date, is_demo
 
 APP_TITLE = "乡村振兴衔接监测考核看板"
+MISSING = "missing"  # query parameter server.py sets when it sent an unknown page address home
+LOG = logging.getLogger("dashboard")
+if not LOG.handlers:  # Streamlit configures only its own loggers: give ours a line on stderr with the time
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    LOG.addHandler(_handler)
+    LOG.setLevel(logging.INFO)
+
+
+@contextmanager
+def error_boundary():
+    """Any error while a page draws: a short Chinese message with an error id for the user, the full trace in
+    the server log under that id. Streamlit's own stop and rerun are BaseExceptions and pass through."""
+    try:
+        yield
+    except Exception:
+        error_id = secrets.token_hex(4)
+        LOG.exception("page error %s", error_id)
+        st.error(f"页面出现错误,未能完成显示(错误编号 {error_id})。请刷新页面重试;如仍出错,请把错误编号告诉系统管理员。",
+                 icon=":material/error:")
+
+
+def missing_page_notice() -> None:
+    """Say so when server.py sent an address the app does not have to the overview."""
+    missing = st.query_params.get(MISSING)
+    if missing:
+        from ui.components import md
+
+        st.warning(f"您访问的页面 /{md(missing.strip('/')[:60])} 不存在或尚未开放,已为您打开总览。请从左侧菜单选择页面。",
+                   icon=":material/travel_explore:")
 
 
 def ensure_data() -> None:

@@ -6,9 +6,9 @@ from datetime import date
 
 import streamlit as st
 
-from data_access import audit, households
+from data_access import households
 from data_access.scope import AccessDenied, Scope
-from ui import auth, cache
+from ui import auth, cache, components
 
 PAGE_SIZE = 50
 LABELS = {"case_id": "案例编号", "household_id": "户编号", "village": "村", "head_name": "户主",
@@ -41,28 +41,36 @@ def case_section(scope: Scope, as_of: date, county: str) -> None:
     page = c3.number_input(f"页码(共{pages}页)", 1, pages, 1, key="cases_page")
     df = households.case_list(scope, as_of=as_of, county=county, village=village, status=status,
                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    st.caption(f"共 {total:,} 个案例。姓名、身份证号、电话已脱敏。")
+    st.caption(f"共 {total:,} 个案例,每页 {PAGE_SIZE} 个。姓名、身份证号、电话已脱敏。")
+    st.dataframe(_dated(df).drop(columns=["village_code"]).rename(columns=LABELS), hide_index=True)
+    county_name = components.county_names().get(county, county)
+    where = f"{county_name} {names[village] if village else '全部村'} 状态{status or '全部'}"
+    components.export_button(
+        scope, label=f"导出全部 {total:,} 个案例(Excel,已脱敏)", key="cases_export",
+        rows=lambda: _dated(households.case_export(scope, as_of=as_of, county=county, village=village, status=status)),
+        headers=LABELS, what=f"导出监测对象名单:{where},统计时点 {as_of}(已脱敏)",
+        file_name=f"监测对象名单_{county_name}_{names[village] if village else '全部村'}_{as_of.isoformat()}.xlsx",
+        note=f"监测对象名单 · {where} · 统计时点 {components.fmt_date(as_of)} · 姓名、身份证号、电话已脱敏")
+    if scope.can_unmask and not df.empty:
+        _unmask(scope, df, as_of)
+
+
+def _dated(df):
+    """Dates not yet known at the as-of date shown as —."""
+    df = df.copy()
     for col in ("discovered_on", "decided_on", "included_on"):
         df[col] = df[col].map(lambda d: d.isoformat() if d else "—")
-    shown = df.drop(columns=["village_code"]).rename(columns=LABELS)
-    st.dataframe(shown, hide_index=True)
-    st.download_button("导出本页名单(CSV,已脱敏)", shown.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"监测对象名单_{county}_{as_of:%Y%m%d}.csv", mime="text/csv", key="cases_export",
-                       on_click=audit.record,
-                       args=(scope.username, "export", f"导出监测对象名单 县 {county} 村 {village or '全部'} "
-                                                       f"{len(df)} 条(已脱敏)", auth.address()))
-    if scope.can_unmask and not df.empty:
-        _unmask(scope, df)
+    return df
 
 
-def _unmask(scope: Scope, df) -> None:
+def _unmask(scope: Scope, df, as_of: date) -> None:
     with st.expander("查看一户的完整个人信息(须填写理由,记入审计日志)"):
         options = dict(zip(df["household_id"], df["head_name"] + " · " + df["village"].fillna(""), strict=True))
         household = st.selectbox("户", list(options), format_func=options.get, key="unmask_household")
-        reason = st.text_input("查看理由", placeholder="如:核实走访记录中的联系电话", key="unmask_reason")
+        reason = st.text_input("查看理由", placeholder="如:核实走访记录中的联系电话", key="unmask_reason", max_chars=200)
         if st.button("查看完整信息", key="unmask_button"):
             try:
-                members = households.household_members(scope, int(household), unmask=True, reason=reason,
+                members = households.household_members(scope, int(household), as_of=as_of, unmask=True, reason=reason,
                                                        address=auth.address())
             except (AccessDenied, ValueError) as e:
                 st.error(str(e))

@@ -5,7 +5,7 @@ import streamlit as st
 from ui import admin, components, frame
 
 scope = frame.require("admin")
-components.header("系统管理", "账号、大屏设备授权与审计日志")
+components.header("系统管理", subtitle="账号、大屏设备授权与审计日志")
 
 users, devices, log = st.tabs(["用户", "大屏设备", "审计日志"])
 with users:
