@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 OUT = ROOT / "data" / "bench.json"
 SEED, AS_OF = 20261128, "2026-11-28"  # fixed, so runs are comparable
+PAST = "2025-06-29"  # a past Sunday (weekly report date): every page is also measured there
 COLD_TARGET_MS = {"1": 1500, "10": 3000}
 WARM_TARGET_X_FLOOR = {"1": 2.0}
 RSS_TARGET_MB = 1024
@@ -56,12 +57,19 @@ def sign_in_as_office(at) -> None:
     at.session_state[SESSION_KEY] = state_for(acc, token)
 
 
-def timed_run(script: Path, page: str | None) -> float:
-    """Milliseconds of one .run() of a fresh AppTest (switched to `page` when given); fails loudly on exceptions."""
+def timed_run(script: Path, page: str | None, as_of: str | None = None) -> float:
+    """Milliseconds of one .run() of a fresh AppTest (switched to `page` when given, at the 统计时点 `as_of` when
+    given); fails loudly on exceptions and on the pages' own error messages."""
+    from datetime import date
+
     from streamlit.testing.v1 import AppTest
+
+    from ui.components import PICKED
 
     at = AppTest.from_file(str(script), default_timeout=120)
     sign_in_as_office(at)
+    if as_of:
+        at.session_state[PICKED] = date.fromisoformat(as_of)
     if page:
         at.switch_page(page)
     start = time.perf_counter()
@@ -73,12 +81,21 @@ def timed_run(script: Path, page: str | None) -> float:
     if at.exception:
         details = "\n".join(f"{e.message}\n{''.join(e.stack_trace or [])}" for e in at.exception)
         raise SystemExit(f"bench: {name} raised an exception:\n{details}")
+    if any("错误编号" in e.value for e in at.error):
+        raise SystemExit(f"bench: {name} showed an error: {[e.value for e in at.error]}")
+    if as_of and not any(f"数据截至 {_cn(as_of)}" in c.value for c in at.caption):
+        raise SystemExit(f"bench: {name} did not open at {as_of}")
     registered = getattr(at, "_registered_pages", None)  # private: guards against silently running the default page
     if page and registered is not None:
         ran = registered.get(getattr(at, "_page_hash", None), {}).get("script_path")
         if ran is None or Path(ran).resolve() != (APP.parent / page).resolve():
             raise SystemExit(f"bench: switch_page({page!r}) ran {ran!r} instead")
     return ms
+
+
+def _cn(iso: str) -> str:
+    y, m, d = (int(x) for x in iso.split("-"))
+    return f"{y}年{m}月{d}日"
 
 
 def child(out: Path, runs: int) -> None:
@@ -88,16 +105,19 @@ def child(out: Path, runs: int) -> None:
     logging.disable(logging.WARNING)  # hush bare-mode warnings ("missing ScriptRunContext") from clearing caches
     floor = out.parent / "floor_page.py"
     floor.write_text(FLOOR_PAGE, encoding="utf-8")
-    targets = {"floor": (floor, None), **{url: (APP, None if url == "/" else f) for url, f in PAGES.items()}}
-    for script, page in targets.values():  # warm-up: imports, st.cache_resource geometry, first caches
-        timed_run(script, page)
+    targets = {"floor": (floor, None, None)}
+    for url, f in PAGES.items():
+        targets[url] = (APP, None if url == "/" else f, None)
+        targets[f"past {url}"] = (APP, None if url == "/" else f, PAST)
+    for script, page, as_of in targets.values():  # warm-up: imports, st.cache_resource geometry, first caches
+        timed_run(script, page, as_of)
     times = {key: {"cold_ms": [], "warm_ms": []} for key in targets}
     for i in range(runs):
-        for key, (script, page) in targets.items():
+        for key, (script, page, as_of) in targets.items():
             if key != "floor":
                 st.cache_data.clear()
-                times[key]["cold_ms"].append(timed_run(script, page))
-            times[key]["warm_ms"].append(timed_run(script, page))
+                times[key]["cold_ms"].append(timed_run(script, page, as_of))
+            times[key]["warm_ms"].append(timed_run(script, page, as_of))
         last = " ".join(f"{k} {v['cold_ms'][-1]:.0f}/{v['warm_ms'][-1]:.0f}" for k, v in times.items() if v["cold_ms"])
         print(f"[bench]   run {i + 1}/{runs}: floor {times['floor']['warm_ms'][-1]:.0f} ms; cold/warm ms: {last}",
               file=sys.stderr, flush=True)
@@ -140,8 +160,8 @@ def mark(ok: bool) -> str:
 
 
 def report(results: dict[str, dict]) -> dict:
-    print(f"\n{'page':<8}{'scale':>6}{'cold ms':>10}{'warm ms':>10}{'warm/floor':>12}  targets")
-    for url in PAGES:
+    print(f"\n{'page':<14}{'scale':>6}{'cold ms':>10}{'warm ms':>10}{'warm/floor':>12}  targets")
+    for url in [key for u in PAGES for key in (u, f"past {u}")]:
         for scale, r in results.items():
             p, floor = r["pages"][url], r["floor_ms"]
             ratio = p["warm_ms"] / floor
@@ -150,7 +170,7 @@ def report(results: dict[str, dict]) -> dict:
                 checks.append(f"cold ≤ {COLD_TARGET_MS[scale]} ms {mark(p['cold_ms'] <= COLD_TARGET_MS[scale])}")
             if scale in WARM_TARGET_X_FLOOR:
                 checks.append(f"warm ≤ {WARM_TARGET_X_FLOOR[scale]:g}× floor {mark(ratio <= WARM_TARGET_X_FLOOR[scale])}")
-            print(f"{url:<8}{scale:>6}{p['cold_ms']:>10.0f}{p['warm_ms']:>10.0f}{ratio:>11.2f}×  {' · '.join(checks)}")
+            print(f"{url:<14}{scale:>6}{p['cold_ms']:>10.0f}{p['warm_ms']:>10.0f}{ratio:>11.2f}×  {' · '.join(checks)}")
     print()
     for scale, r in results.items():
         print(f"scale {scale}: floor {r['floor_ms']:.0f} ms, seed {r['seed_s']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB, "
@@ -161,7 +181,8 @@ def report(results: dict[str, dict]) -> dict:
     return {"floor_ms": first["floor_ms"],
             "seed_s": {s: r["seed_s"] for s, r in results.items()},
             "peak_rss_mb": peak,
-            "pages": {url: {s: r["pages"][url] for s, r in results.items()} for url in PAGES}}
+            "pages": {url: {**{s: r["pages"][url] for s, r in results.items()},
+                            "past": {s: r["pages"][f"past {url}"] for s, r in results.items()}} for url in PAGES}}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 SCALES = {"high": "YlGn", "low": "OrRd", "neutral": "Blues"}
 NO_DATA = "#d9d9d9"
@@ -26,15 +27,20 @@ def _merc(lat: np.ndarray) -> np.ndarray:
     return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
 
 
-def _rings(geom: BaseGeometry) -> tuple[list, list]:
-    """Outer rings of a (multi)polygon as x, y lists separated by None, projected and rounded (~10 m)."""
-    xs: list = []
-    ys: list = []
-    for part in getattr(geom, "geoms", [geom]):
-        x, y = np.asarray(part.exterior.coords).T
-        xs += np.round(x, 4).tolist() + [None]
-        ys += np.round(_merc(y), 4).tolist() + [None]
-    return xs, ys
+def _rings(geom: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """Outer rings of a (multi)polygon as x, y arrays separated by NaN (a gap: each ring fills on its own),
+    projected, as float32 (~1 m, half the bytes). Arrays, not lists: plotly validates them in one step."""
+    parts = [np.asarray(p.exterior.coords) for p in getattr(geom, "geoms", [geom])]
+    gap = np.array([[np.nan, np.nan]])
+    xy = np.concatenate([c for part in parts for c in (part, gap)])
+    return xy[:, 0].astype(np.float32), _merc(xy[:, 1]).astype(np.float32)
+
+
+def _label_point(geom: BaseGeometry):
+    """Where a name sits: the point of the largest part farthest from its edges (not the centroid, which can
+    fall outside a bent shape or onto a neighbour's name)."""
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    return polylabel(part, tolerance=0.005)
 
 
 def _colours(values: pd.Series, better: str) -> tuple[list[str], float, float]:
@@ -82,9 +88,10 @@ def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, unit:
             x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill, hoveron="fills", hoverinfo="text", text=hover,
             line=dict(color=HIGHLIGHT if mine else EDGE, width=4 if mine else 1), name=str(row.code), showlegend=False))
     if names:
-        points = df.geometry.representative_point()
+        points = [_label_point(g) for g in df.geometry]
         fig.add_trace(go.Scatter(
-            x=points.x.round(4), y=_merc(points.y.to_numpy()).round(4), mode="text", hoverinfo="skip", showlegend=False,
+            x=[round(p.x, 4) for p in points], y=_merc(np.array([p.y for p in points])).round(4), mode="text",
+            hoverinfo="skip", showlegend=False,
             text=[escape(str(n)) for n in df["name"]],
             textfont=dict(size=name_size, family=FONT, color=["#ffffff" if _dark(f) else "#1a1a1a" for f in fills])))
     fig.add_trace(go.Scatter(  # the colour bar: an invisible marker carrying the scale

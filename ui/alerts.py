@@ -22,17 +22,14 @@ ALERT_HEADERS = {"alert_id": "预警编号", "township": "乡镇", "village": "�
                  "kind": "预警类型", "received_on": "接收日期", "days": "已等待天数"}
 PROJECT_HEADERS = {"project_id": "项目编号", "township": "乡镇", "village": "村", "name": "项目名称", "industry": "产业",
                    "status": "状态", "since": "状态起始日期", "investment": "投资额(元)"}
-TASK_HEADERS = {"title": "任务", "lead_department": "牵头单位", "deadline": "截止日期", "days": "逾期天数",
-                "target": "目标", "percent": "最近报告进度(%)", "note": "进展说明"}
 
 
-def _select(kind: str, key: str) -> None:
-    county = st.session_state.get(key)
-    st.session_state[OPEN] = (kind, county) if county else None
+def _toggle(kind: str, county: str) -> None:
+    st.session_state[OPEN] = None if st.session_state.get(OPEN) == (kind, county) else (kind, county)
 
 
-def section(scope: Scope, as_of: date) -> None:
-    """The week's alerts grouped by item, red first; a county opens its list below."""
+def section(as_of: date) -> None:
+    """The week's alerts grouped by item, red first; a county opens its list (drawn by opened())."""
     st.subheader(f"{components.week_label(as_of)}预警")
     df = cache.alerts(as_of)
     if df.empty:
@@ -50,23 +47,30 @@ def section(scope: Scope, as_of: date) -> None:
         if kind == "task":
             _tasks(as_of)
             continue
-        key = f"alert_{kind}"
-        counts = dict(zip(group["county_code"], group["count"]))
-        st.pills(item, list(counts), key=key, label_visibility="collapsed", on_change=_select, args=(kind, key),
-                 format_func=lambda c, counts=counts: f"{names.get(c, c)} {counts[c]:,}")
-    opened = st.session_state.get(OPEN)
-    if opened and opened[1] in set(df.loc[df["kind"] == opened[0], "county_code"]):
-        _behind(scope, as_of, *opened, names)
+        with st.container(horizontal=True, gap="small"):  # wraps onto more rows when the counties do not fit
+            for code, n in zip(group["county_code"], group["count"]):
+                chosen = st.session_state.get(OPEN) == (kind, code)
+                st.button(f"{names.get(code, code)} {n:,}", key=f"alert_{kind}_{code}", on_click=_toggle,
+                          args=(kind, code), type="primary" if chosen else "secondary")
+
+
+def opened(scope: Scope, as_of: date) -> None:
+    """The list behind the alert the user opened, full width under the overview."""
+    df = cache.alerts(as_of)
+    chosen = st.session_state.get(OPEN)
+    if chosen and chosen[1] in set(df.loc[df["kind"] == chosen[0], "county_code"]):
+        _behind(scope, as_of, *chosen, components.county_names())
 
 
 def _tasks(as_of: date) -> None:
-    """Overdue key tasks: the full text of each, with its last reported progress."""
+    """Overdue key tasks in full, one line each, with how late they are and the last progress reported."""
     df = tasks.overdue_tasks(as_of=as_of, limit=100)
-    df["days"] = [(as_of - d).days for d in df["deadline"]]
-    st.dataframe(df[list(TASK_HEADERS)].rename(columns=TASK_HEADERS), hide_index=True,
-                 height=min(38 + 35 * len(df), 400),
-                 column_config={"任务": st.column_config.TextColumn(width="large"),
-                                "逾期天数": st.column_config.NumberColumn(format="%d")})
+    lines = []
+    for t in df.itertuples():
+        progress = f",最近报告进度 {t.percent:.0f}%" if pd.notna(t.percent) else ",未报告进度"
+        lines.append(f"- **{components.md(t.title)}**:牵头 {components.md(t.lead_department)},截止 {t.deadline},"
+                     f"已逾期 {(as_of - t.deadline).days} 天{progress}")
+    st.markdown("\n".join(lines))
 
 
 def _behind(scope: Scope, as_of: date, kind: str, county: str, names: dict[str, str]) -> None:
@@ -75,7 +79,7 @@ def _behind(scope: Scope, as_of: date, kind: str, county: str, names: dict[str, 
     name = names.get(county, county)
     title = {"overdue": "逾期未认定", "late": "本周超期认定", "pending_alerts": "部门预警超期未核查",
              "weak_projects": "弱质闲置项目"}[kind]
-    st.markdown(f"**{components.md(name)} · {title}**")
+    st.subheader(f"{components.md(name)} · {title}({components.week_label(as_of) if kind == 'late' else '统计时点'}名单)")
     if not scope.row_level or (scope.role == "county" and county != scope.county):
         st.caption("本账号只能查看汇总:以下为各乡镇数量。名单仅对领导小组办公室和本县(市)区账号开放。")
         st.dataframe(_by_township(kind, as_of, county), hide_index=True)

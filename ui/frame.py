@@ -103,7 +103,7 @@ def sidebar(account) -> None:
         st.markdown(f"**{APP_TITLE}**")
         counties = cache.regions("city")
         city = counties["name"].iat[0] if not counties.empty else ""
-        st.caption(f"{city}乡村振兴领导小组办公室 · 数据截至 {fmt_date(data_date())}")
+        st.caption(f"{city}乡村振兴领导小组办公室 · 最新数据 {fmt_date(data_date())}")
         if is_demo():
             st.badge("演示数据", icon=":material/science:", color="orange")
         st.divider()

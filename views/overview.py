@@ -23,8 +23,9 @@ with left:
     st.subheader("各县(市)区监测对象户数")
     table = cache.indicator_table(ind.code, as_of)
     fig = choropleth(cache.county_shapes(), table, label=f"{ind.name}({ind.unit})", unit=ind.unit, better=ind.better,
-                     height=420, highlight=scope.county)
+                     height=560, highlight=scope.county)
     st.plotly_chart(fig, config={"displayModeBar": False, "scrollZoom": False}, key="overview_map")
     components.definition(ind, as_of)
 with right:
-    alerts.section(scope, as_of)
+    alerts.section(as_of)
+alerts.opened(scope, as_of)

@@ -56,8 +56,23 @@ def test_overview_shows_cards_map_and_alerts(signed_in):
     assert f"数据截至 {cn(DEMO_AS_OF)}" in text_of(at) and "演示数据" in text_of(at)
     assert len(at.get("plotly_chart")) == 1
     assert "本周(11月23日—11月28日)预警" in text_of(at)
-    assert at.pills, "the alerts open the lists behind them"
+    assert [b for b in at.button if b.key.startswith("alert_")], "the alerts open the lists behind them"
     assert "指标代码 M1" in text_of(at)
+
+
+def test_overdue_tasks_are_listed_in_full_before_the_yellow_items(signed_in):
+    from data_access import tasks
+    from ui.components import md
+
+    at = ok(signed_in("office"))
+    texts = [m.value for m in at.markdown]
+    titles = tasks.overdue_tasks(as_of=DEMO_AS_OF, limit=100)["title"]
+    first_task = next(i for i, t in enumerate(texts) if "重点任务逾期" in t)
+    listing = next(t for t in texts[first_task:] if t.startswith("- **"))
+    assert len(titles) and all(md(t) in listing for t in titles)
+    assert first_task < next(i for i, t in enumerate(texts) if "弱质闲置项目" in t)
+    assert all(next(i for i, t in enumerate(texts) if item in t) < first_task for item in ("逾期未认定", "本周超期认定")
+               if any(item in t for t in texts))
 
 
 def test_overview_follows_the_picked_date(signed_in):
@@ -94,23 +109,26 @@ def test_overview_matrix(signed_in, role):
         assert len(at.metric) == 8 and f"数据截至 {cn(d)}" in text_of(at)
 
 
+def _alert_buttons(at):
+    return [b for b in at.button if b.key.startswith("alert_")]
+
+
 def test_alert_opens_its_list(signed_in):
     at = ok(signed_in("office"))
-    pills = at.pills
-    assert pills
-    first = pills[0]
-    ok(first.set_value(first.options[0] if isinstance(first.options[0], str) else first.options[0]).run())
+    first = _alert_buttons(at)[0]
+    ok(first.click().run())
     table = at.dataframe[-1].value
     assert len(table) > 0 and ("户主(脱敏)" in table.columns or "项目名称" in table.columns)
     if "户主(脱敏)" in table.columns:
         assert table["户主(脱敏)"].str.contains(r"\*").all()
     assert at.download_button, "the list has its audited export"
+    ok(_alert_buttons(at)[0].click().run())  # a second click closes it
+    assert not at.download_button
 
 
 def test_leader_gets_township_counts_behind_an_alert(signed_in):
     at = ok(signed_in("leader"))
-    first = at.pills[0]
-    ok(first.set_value(first.options[0]).run())
+    ok(_alert_buttons(at)[0].click().run())
     table = at.dataframe[-1].value
     assert list(table.columns) == ["乡镇", "数量"] and table["数量"].sum() > 0
     assert not at.download_button
