@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,9 @@ def _get(path: str, accept: str = "text/html,application/xhtml+xml") -> tuple[in
 
     scope = {"type": "http", "method": "GET", "path": path, "query_string": b"", "root_path": "",
              "headers": [(b"accept", accept.encode())], "scheme": "http", "server": ("x", 80)}
-    asyncio.run(server.UnknownPages(inner)(scope, receive, send))
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, server.UnknownPages(inner)(scope, receive, send)).result()
     start = sent[0]
     headers = dict(start["headers"])
     location = headers.get(b"location")
