@@ -112,7 +112,8 @@ def alerts(*, as_of: date) -> pd.DataFrame:
         rows += [(lvl, code, name, item, kind, int(n), detail) for lvl, item, kind, n, detail in checks if n > 0]
     overdue = tasks.overdue_tasks(as_of=as_of, limit=100)
     rows += [("黄", None, "全市", "重点任务逾期", "task", 1,
-              f"{t.title}(牵头:{t.lead_department},截止 {t.deadline},已逾期{(as_of - t.deadline).days}天)")
+              f"{t.title}(牵头:{t.lead_department},截止 {t.deadline},已逾期{(as_of - t.deadline).days}天,"
+              + (f"最近报告进度{t.percent:.0f}%)" if pd.notna(t.percent) else "未报告进度)"))
              for t in overdue.itertuples()]
     df = pd.DataFrame(rows, columns=ALERT_COLUMNS)
     df["_l"] = df["level"].map({"红": 0, "黄": 1})

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access import lists, tasks
+from data_access import lists
 from data_access.periods import week_start
 from data_access.scope import Scope
 from ui import cache, components
@@ -45,7 +45,7 @@ def section(as_of: date) -> None:
             total = int(group["count"].sum())
             st.markdown(f"**{item}**(共 {total:,} {UNIT.get(kind, '项')})")
         if kind == "task":
-            _tasks(as_of)
+            _tasks(group)
             continue
         with st.container(horizontal=True, gap="small"):  # wraps onto more rows when the counties do not fit
             for code, n in zip(group["county_code"], group["count"]):
@@ -62,15 +62,9 @@ def opened(scope: Scope, as_of: date) -> None:
         _behind(scope, as_of, *chosen, components.county_names())
 
 
-def _tasks(as_of: date) -> None:
-    """Overdue key tasks in full, one line each, with how late they are and the last progress reported."""
-    df = tasks.overdue_tasks(as_of=as_of, limit=100)
-    lines = []
-    for t in df.itertuples():
-        progress = f",最近报告进度 {t.percent:.0f}%" if pd.notna(t.percent) else ",未报告进度"
-        lines.append(f"- **{components.md(t.title)}**:牵头 {components.md(t.lead_department)},截止 {t.deadline},"
-                     f"已逾期 {(as_of - t.deadline).days} 天{progress}")
-    st.markdown("\n".join(lines))
+def _tasks(group: pd.DataFrame) -> None:
+    """Overdue key tasks in full, one line each: lead department, how late, the last progress reported."""
+    st.markdown("\n".join(f"- {components.md(detail)}" for detail in group["detail"]))
 
 
 def _behind(scope: Scope, as_of: date, kind: str, county: str, names: dict[str, str]) -> None:

@@ -126,7 +126,7 @@ def _own(row, county_name: str, counties: int) -> str:
         return f"{county_name}:—"
     unit = "" if row.unit == "%" else row.unit
     text = f"{county_name}:{format_value(row.county_value, row.unit)}{unit}"
-    if isinstance(row.target, float) and not math.isnan(row.target) and row.key == "I1":
+    if not math.isnan(row.target):  # only the I1 card has a target
         text += f"(目标 {row.target:,.0f})"
     if not math.isnan(row.county_rank):
         text += f",全市第 {int(row.county_rank)} 名 / {counties}"

@@ -11,7 +11,7 @@ import streamlit as st
 from data_access import bootstrap
 from data_access.scope import ROLES, Scope
 from ui import auth, cache, nav
-from ui.components import county_names, data_date, fmt_date, is_demo
+from ui.components import county_names, data_date, fmt_date, is_demo, md
 
 APP_TITLE = "乡村振兴衔接监测考核看板"
 MISSING = "missing"  # query parameter server.py sets when it sent an unknown page address home
@@ -40,8 +40,6 @@ def missing_page_notice() -> None:
     """Say so when server.py sent an address the app does not have to the overview."""
     missing = st.query_params.get(MISSING)
     if missing:
-        from ui.components import md
-
         st.warning(f"您访问的页面 /{md(missing.strip('/')[:60])} 不存在或尚未开放,已为您打开总览。请从左侧菜单选择页面。",
                    icon=":material/travel_explore:")
 

@@ -509,7 +509,7 @@ def test_alerts(backend):
     ]
     assert list(df["kind"]) == ["overdue"] * 2 + ["late"] * 2 + ["task"] * 2 + ["pending_alerts"] * 2 + [
         "weak_projects"]
-    assert df.loc[4, "detail"] == "任务6(牵头:部门6,截止 2026-11-10,已逾期18天)"
+    assert df.loc[4, "detail"] == "任务6(牵头:部门6,截止 2026-11-10,已逾期18天,未报告进度)"
     assert pd.isna(df.loc[4, "county_code"]) and df.loc[0, "county_code"] == BL
 
 

@@ -68,7 +68,7 @@ def test_overdue_tasks_are_listed_in_full_before_the_yellow_items(signed_in):
     texts = [m.value for m in at.markdown]
     titles = tasks.overdue_tasks(as_of=DEMO_AS_OF, limit=100)["title"]
     first_task = next(i for i, t in enumerate(texts) if "重点任务逾期" in t)
-    listing = next(t for t in texts[first_task:] if t.startswith("- **"))
+    listing = next(t for t in texts[first_task:] if t.startswith("- "))
     assert len(titles) and all(md(t) in listing for t in titles)
     assert first_task < next(i for i, t in enumerate(texts) if "弱质闲置项目" in t)
     assert all(next(i for i, t in enumerate(texts) if item in t) < first_task for item in ("逾期未认定", "本周超期认定")
