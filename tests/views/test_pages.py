@@ -269,3 +269,16 @@ def test_first_start_seeds_itself(tmp_path, monkeypatch):
         assert (tmp_path / "monitoring.db").is_file()
         assert at.text_input[0].label == "用户名" and not at.metric
         assert (tmp_path / "demo-accounts.csv").is_file()
+
+
+def test_county_account_opens_its_own_lists_and_only_counts_elsewhere(signed_in, demo_accounts):
+    row = next(r for r in demo_accounts.values() if r["role"] == "county")
+    at = ok(signed_in(row["username"]))
+    own = [b for b in _alert_buttons(at) if b.key.endswith(row["county_code"])]
+    if own:
+        ok(own[0].click().run())
+        assert "乡镇" in at.dataframe[-1].value.columns and at.download_button
+        assert len(at.dataframe[-1].value.columns) > 2
+    other = [b for b in _alert_buttons(at) if not b.key.endswith(row["county_code"])]
+    ok(other[0].click().run())
+    assert list(at.dataframe[-1].value.columns) == ["乡镇", "数量"] and not at.download_button
