@@ -1,24 +1,38 @@
 """ASGI entry (`streamlit run server.py`): the app plus the /auth routes that own the HttpOnly cookies.
 
 Streamlit's script cannot set an HttpOnly cookie; these routes can. After a sign-in the page sends the
-browser to /auth/establish with a one-use handoff token, which becomes an HttpOnly, SameSite=Strict
-session cookie; a browser reload then resumes the session. /auth/device binds a presentation screen.
-A browser opening an address the app has no page for goes to the overview with a Chinese notice instead of
-Streamlit's English "Page not found" dialog.
+browser to /auth/establish with a one-use handoff token, bound to that browser's own cookie, which becomes an
+HttpOnly, SameSite=Strict session cookie; a browser reload then resumes the session. Sign-out is a POST from
+the page itself. /auth/device binds a presentation screen. ui/gate.py (browser cookie, security headers,
+unknown addresses) sits in front of everything, and only trusted proxies may forward a client's address.
 """
 
-from urllib.parse import quote
-
 import streamlit as st
+import uvicorn.config
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from data_access import accounts
+from data_access.settings import settings
 from ui.auth import COOKIE, DEVICE_COOKIE
-from ui.frame import MISSING
+from ui.gate import BROWSER_COOKIE, Gate
 from ui.nav import PAGES
+
+
+class TrustedProxies(ProxyHeadersMiddleware):
+    """uvicorn's X-Forwarded-For handling, believing only the proxies of DASHBOARD_TRUSTED_PROXIES (none by
+    default) instead of every process on this machine (uvicorn's default trusts 127.0.0.1), so a forged header
+    never becomes the address in the audit log."""
+
+    def __init__(self, app, trusted_hosts=None):
+        super().__init__(app, trusted_hosts=[h.strip() for h in settings().trusted_proxies.split(",") if h.strip()])
+
+
+# uvicorn imports this file inside Config.load(), just before it wraps the app in ProxyHeadersMiddleware
+uvicorn.config.ProxyHeadersMiddleware = TrustedProxies
 
 DEVICE_DAYS = 400
 
@@ -27,26 +41,36 @@ def _safe_next(value: str | None) -> str:
     return value if value and value.startswith("/") and not value.startswith("//") and "\\" not in value else "/"
 
 
-def _cookie(response: RedirectResponse, request: Request, name: str, value: str, max_age: int) -> None:
+def _cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
     response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict", path="/",
                         secure=request.url.scheme == "https")
 
 
 def establish(request: Request) -> RedirectResponse:
-    """Exchange a handoff token for the session cookie, then go back to the page."""
+    """Exchange a handoff token for the session cookie, then go back to the page. The token only works in the
+    browser that signed in (its browser cookie): a link sent to someone else signs nobody in."""
     response = RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
-    session = accounts.redeem_handoff(request.query_params.get("t", ""))
+    session = accounts.redeem_handoff(request.query_params.get("t", ""), browser=request.cookies.get(BROWSER_COOKIE))
     if session:
         _cookie(response, request, COOKIE, session, accounts.SESSION_HOURS * 3600)
     return response
 
 
-def logout(request: Request) -> RedirectResponse:
-    """Revoke and clear the session cookie (the device cookie of a screen stays)."""
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin") or request.headers.get("referer") or ""
+    host = request.headers.get("host", "")
+    return bool(host) and origin.split("://", 1)[-1].split("/", 1)[0] == host
+
+
+def logout(request: Request) -> Response:
+    """Sign-out, by POST from the app's own page: revoke the session token and clear its cookie (a screen's
+    device cookie stays). Another site cannot sign a user out."""
+    if not _same_origin(request):
+        return Response("拒绝:只能从本系统页面退出登录", status_code=403, media_type="text/plain; charset=utf-8")
     token = request.cookies.get(COOKIE)
     if token:
         accounts.revoke(token)
-    response = RedirectResponse("/", status_code=303)
+    response = Response(status_code=204)
     response.delete_cookie(COOKIE, path="/")
     return response
 
@@ -60,43 +84,7 @@ def device(request: Request) -> RedirectResponse:
     return response
 
 
-# First path segments that are not pages: Streamlit's own routes, this file's routes, Streamlit's sign-in
-RESERVED = frozenset({"_stcore", "static", "media", "component", "app", "auth", "oauth2callback"})
-
-
-class UnknownPages:
-    """ASGI middleware: a browser's GET of a page address the app does not have is sent to the overview,
-    which says so in Chinese; assets, Streamlit's routes and the known pages pass untouched."""
-
-    def __init__(self, app):
-        self.app = app
-        self.pages = {p.url_path for p in PAGES}
-
-    def _unknown(self, scope) -> str | None:
-        if scope["type"] != "http" or scope["method"] != "GET":
-            return None
-        base = (st.config.get_option("server.baseUrlPath") or "").strip("/")
-        path = scope["path"].strip("/")
-        if base:
-            if not (path == base or path.startswith(base + "/")):
-                return None
-            path = path[len(base):].strip("/")
-        first, last = path.split("/")[0], path.split("/")[-1]
-        accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
-        if not path or first in RESERVED or "." in last or "text/html" not in accept:
-            return None
-        return None if path in self.pages else path
-
-    async def __call__(self, scope, receive, send):
-        missing = self._unknown(scope)
-        if missing is None:
-            return await self.app(scope, receive, send)
-        base = (st.config.get_option("server.baseUrlPath") or "").strip("/")
-        home = f"/{base}/" if base else "/"
-        response = RedirectResponse(f"{home}?{MISSING}={quote(missing[:100])}", status_code=303)
-        await response(scope, receive, send)
-
-
-app = st.App("app.py", routes=[Route("/auth/establish", establish), Route("/auth/logout", logout),
-                               Route("/auth/device", device)],
-             middleware=[Middleware(UnknownPages)])
+ROUTES = [Route("/auth/establish", establish), Route("/auth/logout", logout, methods=["POST"]),
+          Route("/auth/device", device)]
+app = st.App("app.py", routes=ROUTES,
+             middleware=[Middleware(Gate, pages={p.url_path for p in PAGES})])

@@ -14,17 +14,22 @@ from functools import lru_cache
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import case, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access import audit
 from data_access.codes import is_code
 from data_access.db import engine
-from data_access.models.app import AuthToken, User
+from data_access.models.app import AuthToken, SignInFailure, User
 from data_access.scope import ROLES, Scope
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
+ADDRESS_FAILURES = 20  # failed sign-ins from one address within ADDRESS_WINDOW before it is refused
+ADDRESS_WINDOW = timedelta(minutes=15)
+USERNAME_MAX = 40
+PASSWORD_MAX = 128
 IDLE_MINUTES = 30
 SESSION_HOURS = 12
 HANDOFF_SECONDS = 60
@@ -65,7 +70,9 @@ def hash_password(password: str) -> str:
 
 
 def check_password_rules(password: str) -> None:
-    """At least 10 characters with letters and digits."""
+    """At least 10 characters with letters and digits, at most 128."""
+    if len(password) > PASSWORD_MAX:
+        raise AccountError("密码不超过128位")
     if len(password) < 10 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
         raise AccountError("密码至少10位,且须同时包含字母和数字")
 
@@ -95,6 +102,8 @@ def create_user(username: str, password: str, role: str, county: str | None = No
     _validate(username, role, county)
     if check_rules:
         check_password_rules(password)
+    if len(password) > PASSWORD_MAX or len(display_name or "") > 40 or len(sso_subject or "") > 200:
+        raise AccountError("密码不超过128位,名称不超过40个字,统一身份认证账号不超过200个字符")
     with Session(engine("app")) as s, s.begin():
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise AccountError(f"用户名 {username} 已存在")
@@ -169,41 +178,104 @@ def _verify(hashed: str, password: str) -> bool:
         return False
 
 
+def _count_failure(user_id: int, now: datetime) -> tuple[int, datetime | None]:
+    """Add one failure atomically (UPDATE ... SET failed_count = failed_count + 1, then read it back under the
+    row lock the UPDATE holds); the fifth locks the account. Returns (this failure's number, locked until)."""
+    with engine("app").begin() as conn:
+        conn.execute(update(User).where(User.id == user_id).values(failed_count=User.failed_count + 1))
+        count = int(conn.execute(select(User.failed_count).where(User.id == user_id)).scalar_one())
+        if count < MAX_FAILURES:
+            return count, None
+        until = now + timedelta(minutes=LOCK_MINUTES)
+        conn.execute(update(User).where(User.id == user_id).values(failed_count=0, locked_until=until))
+        return count, until
+
+
+def _address_failure(address: str, now: datetime) -> None:
+    """Count a failed sign-in from an address in the current window, atomically on every backend."""
+    stale = SignInFailure.window_start <= now - ADDRESS_WINDOW
+    bump = (update(SignInFailure).where(SignInFailure.address == address)
+            .values(count=case((stale, 1), else_=SignInFailure.count + 1),
+                    window_start=case((stale, now), else_=SignInFailure.window_start)))
+    for _ in range(2):
+        with engine("app").begin() as conn:
+            if conn.execute(bump).rowcount:
+                return
+        try:
+            with engine("app").begin() as conn:
+                conn.execute(insert(SignInFailure).values(address=address, window_start=now, count=1))
+            return
+        except IntegrityError:  # another attempt inserted the row first: bump it
+            continue
+
+
+def _address_blocked(address: str | None, now: datetime) -> bool:
+    if not address:
+        return False
+    q = select(SignInFailure.count).where(SignInFailure.address == address,
+                                          SignInFailure.window_start > now - ADDRESS_WINDOW)
+    with engine("app").connect() as conn:
+        return (conn.execute(q).scalar() or 0) >= ADDRESS_FAILURES
+
+
 def authenticate(username: str, password: str, *, address: str | None = None,
                  now: datetime | None = None) -> Account:
-    """Check a password; five failures lock the account for 15 minutes. Audited either way."""
+    """Check a password; five failures lock the account for 15 minutes, 20 failures from one address within
+    15 minutes refuse that address. Counted atomically, so parallel attempts cannot get round either limit.
+    Audited either way; user input is bounded before it reaches the database or the log."""
     now = _now(now)
-    locked_now = False
-    with Session(engine("app")) as s, s.begin():
-        u = s.scalar(select(User).where(User.username == username))
-        if u is None:
+    shown = bounded(username, USERNAME_MAX)
+    failure = detail = None
+    user = None
+    if len(username) > USERNAME_MAX or len(password) > PASSWORD_MAX:
+        failure, detail = "用户名或密码错误", "用户名或密码超长"
+    elif _address_blocked(address, now):
+        failure, detail = f"此地址登录失败次数过多,请 {int(ADDRESS_WINDOW.total_seconds() // 60)} 分钟后再试", "来源地址登录失败过多"
+    else:
+        with Session(engine("app")) as s:
+            user = s.scalar(select(User).where(User.username == username))
+            # MariaDB's default collation matches "Alice" and "alice " to "alice": only an exact match counts
+            if user is not None and user.username != username:
+                user = None
+            if user is not None:
+                s.expunge(user)
+        if user is None:
             _verify(_dummy_hash(), password)  # same cost as a real check: no username probing by timing
             failure, detail = "用户名或密码错误", "用户不存在"
-        elif u.disabled:
+        elif user.disabled:
             failure, detail = "账号已停用,请联系管理员", "账号已停用"
-        elif u.locked_until and u.locked_until > now:
-            minutes = max(math.ceil((u.locked_until - now).total_seconds() / 60), 1)
+        elif user.locked_until and user.locked_until > now:
+            minutes = max(math.ceil((user.locked_until - now).total_seconds() / 60), 1)
             failure, detail = f"连续登录失败次数过多,账号已锁定,请 {minutes} 分钟后再试", "账号锁定中"
-        elif _verify(u.password_hash, password):
-            u.failed_count, u.locked_until = 0, None
-            acc = _account(u)
-            failure = None
-        else:
-            u.failed_count = (u.failed_count or 0) + 1
-            failure, detail = "用户名或密码错误", f"密码错误(第 {u.failed_count} 次)"
-            if u.failed_count >= MAX_FAILURES:
-                u.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                u.failed_count = 0
-                locked_now = True
-                failure = f"连续 {MAX_FAILURES} 次登录失败,账号已锁定 {LOCK_MINUTES} 分钟"
-                detail += f",锁定至 {u.locked_until:%H:%M}"
+    locked_until = None
+    if failure is None and _verify(user.password_hash, password):
+        with engine("app").begin() as conn:  # a lock set by parallel attempts meanwhile still holds
+            until = conn.execute(select(User.locked_until).where(User.id == user.id)).scalar()
+            if until and until > now:
+                failure, detail = "连续登录失败次数过多,账号已锁定,请稍后再试", "账号锁定中"
+            else:
+                conn.execute(update(User).where(User.id == user.id).values(failed_count=0, locked_until=None))
+    elif failure is None:
+        count, locked_until = _count_failure(user.id, now)
+        failure, detail = "用户名或密码错误", f"密码错误(第 {count} 次)"
+        if locked_until:
+            failure = f"连续 {MAX_FAILURES} 次登录失败,账号已锁定 {LOCK_MINUTES} 分钟"
+            detail += f",锁定至 {locked_until:%H:%M}"
     if failure:
-        audit.record(username, "sign_in_failed", detail, address, at=now)
-        if locked_now:
-            audit.record(username, "locked", f"连续 {MAX_FAILURES} 次登录失败,锁定 {LOCK_MINUTES} 分钟", address, at=now)
+        if address and detail not in ("账号锁定中", "来源地址登录失败过多"):
+            _address_failure(address, now)
+        audit.record(shown, "sign_in_failed", detail, address, at=now)
+        if locked_until:
+            audit.record(shown, "locked", f"连续 {MAX_FAILURES} 次登录失败,锁定 {LOCK_MINUTES} 分钟", address, at=now)
         raise AccountError(failure)
-    audit.record(username, "sign_in", "用户名密码登录", address, at=now)
-    return acc
+    audit.record(user.username, "sign_in", "用户名密码登录", address, at=now)
+    return _account(user)
+
+
+def bounded(text: str, limit: int) -> str:
+    """User-supplied text cut to a length the database and the log take (with … when cut)."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @lru_cache(maxsize=1)
@@ -224,20 +296,23 @@ LIFETIMES = {"handoff": timedelta(seconds=HANDOFF_SECONDS), "session": timedelta
 
 
 def _add_token(s: Session, user_id: int, kind: str, now: datetime, *, name: str | None = None,
-               address: str | None = None) -> str:
-    """Add a new random token of a kind to the session; only its SHA-256 is stored."""
+               address: str | None = None, browser: str | None = None) -> str:
+    """Add a new random token of a kind to the session; only its SHA-256 is stored (and the browser cookie's
+    SHA-256 for a handoff bound to a browser)."""
     token = secrets.token_urlsafe(32)
     life = LIFETIMES[kind]
     s.add(AuthToken(token_hash=_digest(token), kind=kind, user_id=user_id, name=name, created_at=now,
-                    last_seen=now, expires_at=now + life if life else None, address=address))
+                    last_seen=now, expires_at=now + life if life else None, address=address,
+                    browser_hash=_digest(browser) if browser else None))
     return token
 
 
 def issue_token(account: Account, kind: str, *, name: str | None = None, address: str | None = None,
-                now: datetime | None = None) -> str:
-    """A new random token; only its SHA-256 is stored."""
+                browser: str | None = None, now: datetime | None = None) -> str:
+    """A new random token; only its SHA-256 is stored. A handoff must be bound to the signing-in browser's
+    cookie (browser), or no browser can redeem it."""
     with Session(engine("app")) as s, s.begin():
-        return _add_token(s, account.id, kind, _now(now), name=name, address=address)
+        return _add_token(s, account.id, kind, _now(now), name=name, address=address, browser=browser)
 
 
 def _live(s: Session, token: str, kind: str, now: datetime) -> tuple[AuthToken, User] | None:
@@ -255,14 +330,17 @@ def _live(s: Session, token: str, kind: str, now: datetime) -> tuple[AuthToken, 
     return t, u
 
 
-def redeem_handoff(token: str, *, now: datetime | None = None) -> str | None:
-    """Exchange a one-use handoff token for the session token the cookie will carry."""
+def redeem_handoff(token: str, *, browser: str | None, now: datetime | None = None) -> str | None:
+    """Exchange a one-use handoff token for the session token the cookie will carry, in the browser that
+    signed in only (login CSRF: a handoff link sent to someone else signs nobody in)."""
     now = _now(now)
     with Session(engine("app")) as s, s.begin():
         live = _live(s, token, "handoff", now)
         if live is None:
             return None
         t, u = live
+        if not browser or not isinstance(browser, str) or len(browser) > 100 or t.browser_hash != _digest(browser):
+            return None
         t.revoked_at = now
         return _add_token(s, u.id, "session", now, address=t.address)
 

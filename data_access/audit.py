@@ -24,8 +24,8 @@ def record(username: str, action: str, detail: str = "", address: str | None = N
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     with engine("app").begin() as conn:
-        conn.execute(insert(AuditLog).values(at=at or datetime.now(), username=username, action=action,
-                                             detail=detail[:2000], address=(address or None)))
+        conn.execute(insert(AuditLog).values(at=at or datetime.now(), username=str(username)[:40], action=action,
+                                             detail=detail[:2000], address=(address or None) and address[:60]))
 
 
 def entries(*, start: date | None = None, end: date | None = None, username: str | None = None,

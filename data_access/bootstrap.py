@@ -40,6 +40,38 @@ def has_data() -> bool:
         return conn.execute(select(DatasetInfo.value).where(DatasetInfo.key == "data_date")).first() is not None
 
 
+_APP_SCHEMA_DONE: set[str] = set()
+
+
+def ensure_app_tables() -> None:
+    """Create the app database's missing tables (a new version may add one) once per process and URL: the
+    dashboard owns that database; the monitoring and industry databases it never alters."""
+    url = settings().app_url
+    if url not in _APP_SCHEMA_DONE:
+        if uses_default_files():  # a folder made before this version may still be open to everyone
+            secure_files(private_folder(settings().data_dir))
+        from data_access.models import AppBase
+
+        eng = db.engine("app")
+        AppBase.metadata.create_all(eng, checkfirst=True)
+        _add_missing_columns(eng, AppBase.metadata)
+        _APP_SCHEMA_DONE.add(url)
+
+
+def _add_missing_columns(eng, metadata) -> None:
+    """Add the nullable columns a newer version gave an existing table. The DDL names only tables and columns
+    of the models, quoted by the dialect (there is no Core construct for ADD COLUMN); no input reaches it."""
+    inspector = inspect(eng)
+    prep = eng.dialect.identifier_preparer
+    with eng.begin() as conn:
+        for table in metadata.sorted_tables:
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for col in table.columns:
+                if col.name not in have and col.nullable:
+                    conn.exec_driver_sql(f"ALTER TABLE {prep.quote(table.name)} ADD COLUMN {prep.quote(col.name)} "
+                                         f"{col.type.compile(eng.dialect)}")
+
+
 def terminal_progress(fraction: float, message: str) -> None:
     """Print seeding progress on the terminal."""
     bar = "#" * int(fraction * 30)
@@ -47,10 +79,27 @@ def terminal_progress(fraction: float, message: str) -> None:
           flush=True)
 
 
+def private_folder(folder: Path) -> Path:
+    """The data folder, created if need be, readable by this user only (0700), whatever the umask."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    return folder
+
+
+def secure_files(folder: Path) -> None:
+    """The databases (with SQLite's -wal and -shm, which SQLite creates with the database file's mode) and the
+    accounts file readable by this user only (0600)."""
+    for name in [*FILES.values(), ACCOUNTS_FILE, ".seed.lock"]:
+        for path in (folder / name, folder / (name + "-wal"), folder / (name + "-shm")):
+            if path.is_file():
+                os.chmod(path, 0o600)
+
+
 @contextmanager
 def _lock(folder: Path):
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".seed.lock", "w") as f:
+    private_folder(folder)
+    fd = os.open(folder / ".seed.lock", os.O_WRONLY | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "w") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield
@@ -61,7 +110,7 @@ def _lock(folder: Path):
 
 def write_accounts(folder: Path, accounts: list[dict]) -> Path:
     """demo-accounts.csv (username,password,role,county_code), readable by the owner only."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     path = folder / ACCOUNTS_FILE
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.chmod(path, 0o600)  # also when the file was already there
@@ -113,7 +162,7 @@ def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: dat
             return {}
         work = s.data_dir / f".seeding-{os.getpid()}"
         shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
+        work.mkdir(parents=True, mode=0o700)
         engines = {n: db.engine_for_url(f"sqlite:///{work / f}") for n, f in FILES.items()}
         try:
             result = run_seed(engines, **kwargs)
@@ -125,6 +174,7 @@ def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: dat
             for f in FILES.values():
                 for extra in ("-wal", "-shm"):
                     (s.data_dir / (f + extra)).unlink(missing_ok=True)
+                os.chmod(work / f, 0o600)
                 os.replace(work / f, s.data_dir / f)
             print_accounts(result.accounts, write_accounts(s.data_dir, result.accounts))
         finally:

@@ -8,11 +8,13 @@ import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 
 from data_access import audit, masking
+from data_access.accounts import bounded
 from data_access.codes import is_code
 from data_access.db import engine
 from data_access.models.monitoring import CaseRisk, Household, Member, MonitoringCase, Region
 from data_access.scope import AccessDenied, Scope
 
+REASON_MAX = 200
 STATUSES = ("待认定", "监测中", "风险已消除", "不予纳入")
 MAX_OFFSET = 10**9  # far beyond any real list, well inside every backend's integer range
 CASE_COLUMNS = ["case_id", "household_id", "village_code", "village", "head_name", "head_id_number", "phone",
@@ -25,6 +27,10 @@ def _code(value: str | None, length: int, what: str) -> str | None:
     if not is_code(value, length):
         raise ValueError(f"{what} must be a {length}-digit code")
     return value
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def status_at(as_of: date):
@@ -111,8 +117,10 @@ def household_members(scope: Scope, household_id: int, *, as_of: date | None = N
     """Members of one household in the caller's scope (those born by as_of, when given); unmasking needs
     office/admin and a reason (audited).
 
-    Columns: name, id_number, relation, sex, birth_date, health, labour_capacity, medical_insured (insured
-    at as_of), phone (the head's). Empty when the household is outside the caller's county.
+    Columns: name, id_number, relation, sex, age (whole years at as_of, or today), health, labour_capacity,
+    medical_insured (insured at as_of), phone (the head's); unmasked, birth_date follows age. Masked, there is
+    no birth date: the masked digits 7-14 of an ID number are exactly the birth date. Empty when the
+    household is outside the caller's county.
     """
     county = scope.rows_county(None)
     if unmask:
@@ -120,6 +128,8 @@ def household_members(scope: Scope, household_id: int, *, as_of: date | None = N
             raise AccessDenied("该角色无权查看完整个人信息")
         if len(reason.strip()) < 4:
             raise ValueError("查看完整个人信息须填写理由(至少4个字)")
+        if len(reason.strip()) > REASON_MAX:
+            raise ValueError(f"理由不超过{REASON_MAX}个字")
     cond = [Member.household_id == int(household_id)]
     if county:
         cond.append(Household.county_code == county)
@@ -133,9 +143,11 @@ def household_members(scope: Scope, household_id: int, *, as_of: date | None = N
     with engine("monitoring").connect() as conn:
         df = pd.DataFrame(conn.execute(q).all(), columns=["name", "id_number", "relation", "sex", "birth_date",
                                                           "health", "labour_capacity", "medical_insured", "phone"])
+    df.insert(4, "age", [_age(b, as_of or date.today()) for b in df["birth_date"]])
     if unmask and not df.empty:
-        audit.record(scope.username, "unmask", f"户 {int(household_id)}:{reason.strip()}", address)
+        audit.record(scope.username, "unmask", f"户 {int(household_id)}:{bounded(reason.strip(), REASON_MAX)}", address)
         return df
+    df = df.drop(columns="birth_date")
     df["name"] = df["name"].map(masking.name)
     df["id_number"] = df["id_number"].map(masking.id_number)
     df["phone"] = df["phone"].map(masking.phone)

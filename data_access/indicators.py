@@ -24,6 +24,7 @@ class Indicator:
     better: str  # high / low / neutral
     compute: Callable[..., pd.DataFrame]  # (as_of, level, county) -> code, numerator, denominator
     period: str = "stock"  # stock (at D) / ytd (1 January to D) / year (D's year) / collective_year
+    people: bool = True  # counts (or rates over) households and persons: small village cells are hidden
     note: str = ""
 
     @property
@@ -97,12 +98,13 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in [
     Indicator("G4", "饮水安全问题户", "户", f"{G_POP}中,统计时点以前最近一次核查水量、水质、用水方便或供水保证率任一项不达标的户数",
               "low", _g("unsafe_water")),
     Indicator("I1", "一村一品专业村", "村", "统计时点所在年度及以前认定(认定或示范)的一村一品专业村数", "high", _specialty,
-              period="year"),
+              period="year", people=False),
     Indicator("I3", "经营性收入10万元以上村占比", "%", "上一完整年度村集体经营性收入不低于10万元的行政村占全部行政村的比例", "high",
-              _collective("strong", True), period="collective_year"),
+              _collective("strong", True), period="collective_year", people=False),
     Indicator("I4", "集体经济薄弱村", "村", "上一完整年度村集体经营性收入低于5万元的行政村数(含空壳村)", "low",
-              _collective("weak", False), period="collective_year"),
-    Indicator("I6", "产业项目运营正常率", "%", "截至统计时点非在建项目中,状态为运营正常、已盘活或已整改的占比", "high", _projects),
+              _collective("weak", False), period="collective_year", people=False),
+    Indicator("I6", "产业项目运营正常率", "%", "截至统计时点非在建项目中,状态为运营正常、已盘活或已整改的占比", "high", _projects,
+              people=False),
 ]}
 
 
@@ -153,12 +155,17 @@ def format_value(value: float | None, unit: str) -> str:
     return f"{int(round(value)):,}"
 
 
+SMALL = 3  # the small-cell rule: village counts of people under 3 are shown as <3 to who may not read the rows
+
+
 def table(code: str, *, as_of: date, level: str = "county", county: str | None = None,
-          worst_first: bool = False) -> pd.DataFrame:
+          worst_first: bool = False, small_cells: bool = False) -> pd.DataFrame:
     """Every area of the level with its value: code, name, value, text, rank, rank_text, numerator, denominator.
 
     Areas without rows appear too (counts 0, rates —). Ranked indicators come best first (or worst first, to
-    find who lags), neutral ones largest first; areas without a value always come last.
+    find who lags), neutral ones largest first; areas without a value always come last. With small_cells (a
+    viewer who may not read that county's rows), a village count of people of 1 or 2 shows as <3 and a rate
+    over fewer than 3 people as —, without a value or rank: such a cell would point at a household.
     """
     ind = INDICATORS[code]
     names = areas.regions(level, county)[["code", "name"]]
@@ -166,8 +173,15 @@ def table(code: str, *, as_of: date, level: str = "county", county: str | None =
     if ind.unit != "%":
         df["value"] = df["value"].fillna(0.0)
         df["numerator"] = df["numerator"].fillna(0.0)
-        df["rank"] = _rank(df["value"], ind)
+    hide = pd.Series(False, index=df.index)
+    if small_cells and level == "village" and ind.people:
+        size = df["denominator"] if ind.unit == "%" else df["value"]
+        hide = size.between(1, SMALL - 1)
+        df.loc[hide, ["value", "numerator", "denominator"]] = np.nan
+    df["rank"] = _rank(df["value"], ind)
     df["text"] = [format_value(v, ind.unit) for v in df["value"]]
+    if ind.unit != "%":
+        df.loc[hide, "text"] = f"<{SMALL}"
     df["rank"] = df["rank"].astype("Int64")
     df["rank_text"] = [str(r) if pd.notna(r) else "—" for r in df["rank"]]
     if ind.ranked:

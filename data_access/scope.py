@@ -39,6 +39,10 @@ class Scope:
         """True when the role may unmask personal data (audited)."""
         return self.role in UNMASK
 
+    def sees_rows_of(self, county: str | None) -> bool:
+        """True when the caller may read the rows of that county (so its small counts need no hiding)."""
+        return self.row_level and (self.role != "county" or county == self.county)
+
     def rows_county(self, requested: str | None) -> str | None:
         """The county whose rows may be read for a request: county accounts are pinned to their own."""
         if not self.row_level:

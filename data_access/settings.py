@@ -31,6 +31,7 @@ class Settings:
     boundary_file: str | None = None
     demo_scale: float = 1.0
     demo_seed: int = 20210101
+    trusted_proxies: str = ""  # reverse proxies whose X-Forwarded-For is believed (addresses or networks, commas)
 
 
 def _secrets() -> dict:
@@ -76,7 +77,20 @@ def load_settings() -> Settings:
         boundary_file=get("DASHBOARD_BOUNDARY_FILE") or None,
         demo_scale=float(get("DASHBOARD_DEMO_SCALE", "1")),
         demo_seed=int(get("DASHBOARD_DEMO_SEED", "20210101")),
+        trusted_proxies=_proxies(get("DASHBOARD_TRUSTED_PROXIES", "") or ""),
     )
+
+
+def _proxies(value: str) -> str:
+    import ipaddress
+
+    for part in value.split(","):
+        if part.strip():
+            try:
+                ipaddress.ip_network(part.strip(), strict=False)
+            except ValueError as e:
+                raise SettingsError(f"DASHBOARD_TRUSTED_PROXIES: {part.strip()!r} is not an address or network") from e
+    return value
 
 
 @lru_cache(maxsize=1)

@@ -43,9 +43,9 @@ def _role_and_county(key: str, role: str = "office", county: str | None = None) 
 
 def create_user_form(scope: Scope) -> None:
     """New account with a random first password, shown once."""
-    username = st.text_input("用户名", key="new_user")
-    display = st.text_input("名称(如:望奎县乡村振兴局)", key="new_display")
-    sso = st.text_input("统一身份认证账号(邮箱,可选)", key="new_sso")
+    username = st.text_input("用户名", key="new_user", max_chars=accounts.USERNAME_MAX)
+    display = st.text_input("名称(如:望奎县乡村振兴局)", key="new_display", max_chars=40)
+    sso = st.text_input("统一身份认证账号(邮箱,可选)", key="new_sso", max_chars=200)
     role, county = _role_and_county("new")
     if st.button("创建账号", key="create_user"):
         password = accounts.random_password()
@@ -95,7 +95,7 @@ def devices_form(scope: Scope) -> None:
         st.info("没有启用的大屏账号。")
         return
     user = st.selectbox("大屏账号", screens, key="device_user")
-    name = st.text_input("设备名称", placeholder="三楼会议室大屏", key="device_name")
+    name = st.text_input("设备名称", placeholder="三楼会议室大屏", key="device_name", max_chars=60)
     if st.button("生成设备授权链接", key="device_create"):
         try:
             token = accounts.create_device(user, name, by=scope.username, address=auth.address())

@@ -50,7 +50,7 @@ def section(as_of: date) -> None:
         with st.container(horizontal=True, gap="small"):  # wraps onto more rows when the counties do not fit
             for code, n in zip(group["county_code"], group["count"]):
                 chosen = st.session_state.get(OPEN) == (kind, code)
-                st.button(f"{names.get(code, code)} {n:,}", key=f"alert_{kind}_{code}", on_click=_toggle,
+                st.button(f"{components.md(names.get(code, code))} {n:,}", key=f"alert_{kind}_{code}", on_click=_toggle,
                           args=(kind, code), type="primary" if chosen else "secondary")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import accounts, audit
 from data_access.accounts import Account, AccountError
+from ui.gate import BROWSER_COOKIE
 
 SESSION_KEY = "auth"
 COOKIE = "rrd_session"
@@ -103,10 +104,13 @@ def _next_path() -> str:
 
 
 def sign_in(acc: Account) -> None:
-    """Start a session; the next run hands over to /auth/establish so a reload keeps it (HttpOnly cookie)."""
+    """Start a session; the next run hands over to /auth/establish so a reload keeps it (HttpOnly cookie). The
+    handoff is bound to this browser's cookie; without one (no browser: AppTest) the session lives in this tab."""
     _store(acc, accounts.issue_token(acc, "session", address=address()), "session")
-    handoff = accounts.issue_token(acc, "handoff", address=address())
-    st.session_state["auth_redirect"] = f"/auth/establish?t={quote(handoff)}&next={quote(_next_path())}"
+    browser = _cookie(BROWSER_COOKIE)
+    if browser:
+        handoff = accounts.issue_token(acc, "handoff", address=address(), browser=browser)
+        st.session_state["auth_redirect"] = f"/auth/establish?t={quote(handoff)}&next={quote(_next_path())}"
 
 
 def sign_out() -> None:
@@ -118,7 +122,7 @@ def sign_out() -> None:
     cookie = _cookie(COOKIE)
     if cookie:
         accounts.revoke(cookie)
-    st.session_state["auth_redirect"] = "/auth/logout"
+    st.session_state["auth_logout"] = True
     if _sso_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()  # else the identity provider's cookie would sign the user straight back in
 
@@ -128,6 +132,9 @@ def redirect_if_pending() -> None:
     target = st.session_state.pop("auth_redirect", None)
     if target:
         st.html(f"<script>window.location.replace({target!r});</script>", unsafe_allow_javascript=True)
+    if st.session_state.pop("auth_logout", None):  # a POST from this page: another site cannot sign anyone out
+        st.html("<script>fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'})"
+                ".finally(() => window.location.replace('/'));</script>", unsafe_allow_javascript=True)
 
 
 def _sso_configured() -> bool:
@@ -144,7 +151,9 @@ def _sso_account() -> Account | None:
     subject = st.user.get("email") or st.user.get("sub")
     acc = accounts.account_for_sso(subject) if subject else None
     if acc is None:
-        st.error(f"统一身份认证账号 {subject} 未在本系统开通,请联系管理员。")
+        from ui.components import md
+
+        st.error(f"统一身份认证账号 {md(subject)} 未在本系统开通,请联系管理员。")
         return None
     audit.record(acc.username, "sign_in", f"统一身份认证登录({subject})", address())
     return acc
@@ -163,8 +172,8 @@ def sign_in_form(title: str, hint: str | None = None) -> None:
     with left:
         st.subheader("登录")
         with st.form("sign_in", border=False):  # a form: Enter in the password field signs in
-            username = st.text_input("用户名", key="sign_in_user")
-            password = st.text_input("密码", type="password", key="sign_in_password")
+            username = st.text_input("用户名", key="sign_in_user", max_chars=accounts.USERNAME_MAX)
+            password = st.text_input("密码", type="password", key="sign_in_password", max_chars=accounts.PASSWORD_MAX)
             submitted = st.form_submit_button("登录", type="primary", key="sign_in_button")
         if submitted:
             try:
@@ -184,9 +193,10 @@ def sign_in_form(title: str, hint: str | None = None) -> None:
 def password_form() -> None:
     """Change one's own password."""
     state = st.session_state.get(SESSION_KEY)
-    old = st.text_input("原密码", type="password", key="pw_old")
-    new = st.text_input("新密码(至少10位,含字母和数字)", type="password", key="pw_new")
-    again = st.text_input("再次输入新密码", type="password", key="pw_again")
+    limit = accounts.PASSWORD_MAX
+    old = st.text_input("原密码", type="password", key="pw_old", max_chars=limit)
+    new = st.text_input("新密码(至少10位,含字母和数字)", type="password", key="pw_new", max_chars=limit)
+    again = st.text_input("再次输入新密码", type="password", key="pw_again", max_chars=limit)
     if st.button("修改密码", key="pw_submit"):
         if new != again:
             st.error("两次输入的新密码不一致")

@@ -32,9 +32,10 @@ def report_dates(latest: date) -> list[date]:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def indicator_table(code: str, as_of: date, level: str = "county", county: str | None = None,
-                    worst_first: bool = False) -> pd.DataFrame:
-    """Indicator values of every area with names and rank."""
-    return indicators.table(code, as_of=as_of, level=level, county=county, worst_first=worst_first)
+                    worst_first: bool = False, small_cells: bool = False) -> pd.DataFrame:
+    """Indicator values of every area with names and rank (small village cells hidden when asked)."""
+    return indicators.table(code, as_of=as_of, level=level, county=county, worst_first=worst_first,
+                            small_cells=small_cells)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -12,9 +12,9 @@ from data_access import bootstrap
 from data_access.scope import ROLES, Scope
 from ui import auth, cache, nav
 from ui.components import county_names, data_date, fmt_date, is_demo, md
+from ui.gate import MISSING
 
 APP_TITLE = "乡村振兴衔接监测考核看板"
-MISSING = "missing"  # query parameter server.py sets when it sent an unknown page address home
 LOG = logging.getLogger("dashboard")
 if not LOG.handlers:  # Streamlit configures only its own loggers: give ours a line on stderr with the time
     _handler = logging.StreamHandler()
@@ -47,6 +47,8 @@ def missing_page_notice() -> None:
 def ensure_data() -> None:
     """Stop the page until data exists; on a first start, seed the demo data with a progress bar."""
     if st.session_state.get("_has_data") or bootstrap.has_data():
+        if not st.session_state.get("_has_data"):
+            bootstrap.ensure_app_tables()
         st.session_state["_has_data"] = True
         return
     if not bootstrap.uses_default_files():
@@ -101,7 +103,7 @@ def sidebar(account) -> None:
         st.markdown(f"**{APP_TITLE}**")
         counties = cache.regions("city")
         city = counties["name"].iat[0] if not counties.empty else ""
-        st.caption(f"{city}乡村振兴领导小组办公室 · 最新数据 {fmt_date(data_date())}")
+        st.caption(f"{md(city)}乡村振兴领导小组办公室 · 最新数据 {fmt_date(data_date())}")
         if is_demo():
             st.badge("演示数据", icon=":material/science:", color="orange")
         st.divider()
@@ -110,7 +112,7 @@ def sidebar(account) -> None:
             names = county_names()
             where = " · " + names.get(account.county, account.county)
         who = account.display_name if account.display_name not in (None, ROLES[account.role]) else account.username
-        st.caption(f"{who}({ROLES[account.role]}{where})")
+        st.caption(md(f"{who}({ROLES[account.role]}{where})"))
         if account.role != "screen" and st.button("修改密码", icon=":material/key:", key="change_password"):
             st.session_state["password_open"] = True
         if st.session_state.get("password_open"):

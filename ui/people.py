@@ -15,7 +15,7 @@ LABELS = {"case_id": "案例编号", "household_id": "户编号", "village": "�
           "head_id_number": "身份证号", "phone": "联系电话", "persons": "人口", "case_type": "监测类型",
           "risks": "风险数", "discovered_on": "发现日期", "decided_on": "认定日期", "included_on": "纳入日期",
           "status": "状态"}
-MEMBER_LABELS = {"name": "姓名", "id_number": "身份证号", "relation": "与户主关系", "sex": "性别",
+MEMBER_LABELS = {"name": "姓名", "id_number": "身份证号", "relation": "与户主关系", "sex": "性别", "age": "年龄",
                  "birth_date": "出生日期", "health": "健康状况", "labour_capacity": "劳动能力",
                  "medical_insured": "参加基本医保", "phone": "联系电话"}
 

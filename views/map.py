@@ -39,7 +39,7 @@ if county is not None:
     st.subheader(f"{components.md(name)}:乡镇与村")
     st.caption("乡镇边界和村位置为程序生成的示意几何(合成),仅用于展示分布,不代表真实行政边界。")
     towns = cache.indicator_table(ind.code, as_of, "township", county, worst_first)
-    villages = cache.indicator_table(ind.code, as_of, "village", county, worst_first)
+    villages = cache.indicator_table(ind.code, as_of, "village", county, worst_first, not scope.sees_rows_of(county))
     left, right = st.columns([3, 2])
     with left:
         fig = drill(cache.township_shapes(county), towns, cache.village_points(county), villages,

@@ -29,6 +29,15 @@ class User(AppBase):
     sso_subject: Mapped[str | None] = mapped_column(String(200), unique=True)  # e-mail or OIDC subject
 
 
+class SignInFailure(AppBase):
+    """Failed sign-ins from one address in the current window (the per-address limit)."""
+
+    __tablename__ = "sign_in_failure"
+    address: Mapped[str] = mapped_column(String(60), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime)
+    count: Mapped[int] = mapped_column(Integer)
+
+
 class AuthToken(AppBase):
     """A sign-in token, stored only as a hash: handoff (one use), session (idle expiry) or device."""
 
@@ -43,6 +52,7 @@ class AuthToken(AppBase):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     address: Mapped[str | None] = mapped_column(String(60))
+    browser_hash: Mapped[str | None] = mapped_column(String(64))  # a handoff: SHA-256 of the browser's cookie
 
 
 class AuditLog(AppBase):

@@ -45,8 +45,34 @@ def browser():
 def server(tmp_path_factory):
     """Start the app exactly as a newcomer would, on an empty data folder (it seeds itself)."""
     data = tmp_path_factory.mktemp("fresh-data")
+    yield from _serve(data, scale="1")
+
+
+HOSTILE = '<img src=x onerror="document.title=1">![p](http://x.example/p.png)**海伦**'
+
+
+@pytest.fixture(scope="session")
+def hostile_server(tmp_path_factory):
+    """A small demo set whose names are hostile markup (a county, a township, a village), served as usual."""
+    import sqlite3
+    from datetime import date
+
+    from data_access import bootstrap
+    from tests.conftest import using
+
+    data = tmp_path_factory.mktemp("hostile-data")
+    with using(DASHBOARD_DATA_DIR=str(data)):
+        bootstrap.seed_demo(scale=0.05, seed=5, as_of=date(2026, 11, 28))
+    with sqlite3.connect(data / "monitoring.db") as con:
+        con.execute("UPDATE region SET name = ? WHERE code = '231283'", (HOSTILE,))
+        con.execute("UPDATE region SET name = ? WHERE code = '231283101'", ("<b>镇</b>[链接](http://x.example)",))
+        con.execute("UPDATE region SET name = ? WHERE code = '231283101201'", ("<script>alert(1)</script>村",))
+    yield from _serve(data, scale="0.05")
+
+
+def _serve(data, scale: str):
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data), "DASHBOARD_DEMO_SCALE": "1"}
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data), "DASHBOARD_DEMO_SCALE": scale}
     for key in ("MONITORING_DB_URL", "INDUSTRY_DB_URL", "APP_DB_URL"):
         env.pop(key, None)
     log = open(data / "server.log", "w")
@@ -84,10 +110,18 @@ def accounts_of(data: Path) -> dict[str, dict]:
 @pytest.fixture()
 def page(browser, server):
     """A new browser context (no cookies) whose requests may only go to this machine."""
+    p = _page(browser, *server)
+    yield p
+    assert not p.csp, f"the content policy blocked something the app needs: {p.csp}"
+    p.context.close()
+
+
+def _page(browser, base, data, **context_args):
+    """A page in a new context (no cookies) whose requests may only go to this machine; console messages
+    about the content policy are collected in page.csp."""
     from urllib.parse import urlparse
 
-    base, data = server
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", **context_args)
     outside: list[str] = []
     local: list[str] = []
 
@@ -102,9 +136,9 @@ def page(browser, server):
 
     context.route("**/*", guard)
     p = context.new_page()
-    p.outside, p.local, p.base, p.data = outside, local, base, data
-    yield p
-    context.close()
+    p.outside, p.local, p.base, p.data, p.csp = outside, local, base, data, []
+    p.on("console", lambda m: p.csp.append(m.text) if "Content Security Policy" in m.text else None)
+    return p
 
 
 def wait_sign_in_form(page, timeout: int = 240_000) -> None:

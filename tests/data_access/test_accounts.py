@@ -24,6 +24,7 @@ from tests.conftest import using
 
 T0 = datetime(2026, 11, 28, 9, 0)
 PW = "Correct4horse"
+BROWSER = "the-browser-cookie-of-the-signing-in-browser"
 WK, BL = "231221", "231202"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 REAL_HASHER = accounts._hasher  # before the fixture swaps in a cheap one
@@ -68,7 +69,7 @@ def error(excinfo) -> str:
 
 def session_for(acc: accounts.Account, now: datetime | None = None) -> str:
     """A session token the way the app gets one: handoff issued at sign-in, redeemed by the cookie page."""
-    return accounts.redeem_handoff(accounts.issue_token(acc, "handoff", now=now), now=now)
+    return accounts.redeem_handoff(accounts.issue_token(acc, "handoff", browser=BROWSER, now=now), browser=BROWSER, now=now)
 
 
 # ---------------------------------------------------------------- create_user
@@ -270,30 +271,40 @@ def test_failures_of_one_user_do_not_lock_another():
 
 def test_handoff_is_single_use_and_yields_a_session():
     acc = make("alice")
-    handoff = accounts.issue_token(acc, "handoff", address="10.0.0.5", now=T0)
-    session = accounts.redeem_handoff(handoff, now=T0 + timedelta(seconds=5))
+    handoff = accounts.issue_token(acc, "handoff", browser=BROWSER, address="10.0.0.5", now=T0)
+    session = accounts.redeem_handoff(handoff, browser=BROWSER, now=T0 + timedelta(seconds=5))
     assert isinstance(session, str) and session != handoff
-    assert accounts.redeem_handoff(handoff, now=T0 + timedelta(seconds=6)) is None
+    assert accounts.redeem_handoff(handoff, browser=BROWSER, now=T0 + timedelta(seconds=6)) is None
     assert accounts.resume(session, now=T0 + timedelta(seconds=7)) == acc
     with db.engine("app").connect() as conn:
         kinds = dict(conn.execute(select(AuthToken.kind, AuthToken.address)).all())
     assert kinds == {"handoff": "10.0.0.5", "session": "10.0.0.5"}  # the session keeps the sign-in address
 
 
+def test_handoff_works_only_in_the_browser_that_signed_in():
+    acc = make("alice")
+    handoff = accounts.issue_token(acc, "handoff", browser=BROWSER, now=T0)
+    for other in (None, "", "another-browser", BROWSER + "x", "x" * 5000):
+        assert accounts.redeem_handoff(handoff, browser=other, now=T0) is None
+    assert accounts.redeem_handoff(handoff, browser=BROWSER, now=T0) is not None
+    unbound = accounts.issue_token(acc, "handoff", now=T0)
+    assert accounts.redeem_handoff(unbound, browser=BROWSER, now=T0) is None
+
+
 def test_handoff_expires_after_60_seconds():
     acc = make("alice")
-    late = accounts.issue_token(acc, "handoff", now=T0)
-    assert accounts.redeem_handoff(late, now=T0 + timedelta(seconds=60)) is None
-    in_time = accounts.issue_token(acc, "handoff", now=T0)
-    assert accounts.redeem_handoff(in_time, now=T0 + timedelta(seconds=59)) is not None
+    late = accounts.issue_token(acc, "handoff", browser=BROWSER, now=T0)
+    assert accounts.redeem_handoff(late, browser=BROWSER, now=T0 + timedelta(seconds=60)) is None
+    in_time = accounts.issue_token(acc, "handoff", browser=BROWSER, now=T0)
+    assert accounts.redeem_handoff(in_time, browser=BROWSER, now=T0 + timedelta(seconds=59)) is not None
 
 
 def test_tokens_only_work_as_their_own_kind():
     acc = make("alice")
-    handoff = accounts.issue_token(acc, "handoff", now=T0)
+    handoff = accounts.issue_token(acc, "handoff", browser=BROWSER, now=T0)
     assert accounts.resume(handoff, now=T0) is None  # a handoff is not a session
-    session = accounts.redeem_handoff(handoff, now=T0)
-    assert accounts.redeem_handoff(session, now=T0) is None  # nor a session a handoff
+    session = accounts.redeem_handoff(handoff, browser=BROWSER, now=T0)
+    assert accounts.redeem_handoff(session, browser=BROWSER, now=T0) is None  # nor a session a handoff
     assert accounts.resume(session, "device", now=T0) is None
 
 
@@ -302,7 +313,7 @@ def test_garbage_tokens_resume_nothing(token):
     acc = make("alice")
     session_for(acc, T0)
     assert accounts.resume(token, now=T0) is None
-    assert accounts.redeem_handoff(token, now=T0) is None
+    assert accounts.redeem_handoff(token, browser=BROWSER, now=T0) is None
 
 
 def test_session_expires_after_30_idle_minutes():
@@ -353,12 +364,12 @@ CHANGES = {
 def test_account_changes_sign_the_user_out(change):
     wk01 = make("wk01", "county", WK)
     other = make("bob")
-    session, handoff = session_for(wk01), accounts.issue_token(wk01, "handoff")
+    session, handoff = session_for(wk01), accounts.issue_token(wk01, "handoff", browser=BROWSER)
     bob_session = session_for(other)
     assert accounts.resume(session) == wk01
     CHANGES[change]()
     assert accounts.resume(session) is None
-    assert accounts.redeem_handoff(handoff) is None
+    assert accounts.redeem_handoff(handoff, browser=BROWSER) is None
     assert accounts.resume(bob_session) == other  # nobody else is signed out
     if change == "disable":
         accounts.update_user("wk01", by="admin", disabled=False)
@@ -459,9 +470,9 @@ def test_the_database_stores_only_hashes():
     make("screen1", "screen", password="Screen4passw0rd")
     accounts.authenticate("root", "Root4passw0rd", now=T0)
     fail("root", T0 + timedelta(seconds=1), "Guess4passw0rd")
-    handoff = accounts.issue_token(admin, "handoff", now=T0)
-    session = accounts.redeem_handoff(handoff, now=T0)
-    unused = accounts.issue_token(admin, "handoff", now=T0)
+    handoff = accounts.issue_token(admin, "handoff", browser=BROWSER, now=T0)
+    session = accounts.redeem_handoff(handoff, browser=BROWSER, now=T0)
+    unused = accounts.issue_token(admin, "handoff", browser=BROWSER, now=T0)
     device = accounts.create_device("screen1", "大厅", by="root")
     accounts.change_own_password("root", "Root4passw0rd", "Newer4passw0rd")
     tokens = [handoff, session, unused, device]

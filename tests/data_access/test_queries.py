@@ -425,6 +425,25 @@ def test_table_neutral_counts_have_no_rank(backend):
     assert df["rank"].isna().all() and set(df["rank_text"]) == {"—"}
 
 
+def test_small_village_cells_are_hidden_from_who_may_not_read_the_rows(backend):
+    from data_access.scope import Scope
+
+    df = indicators.table("M1", as_of=D, level="village", county=WK, small_cells=True).set_index("code")
+    # A1 1 household, A2 1, B1 2: shown as <3, without value or rank; B2 has none (nobody to point at)
+    assert df["text"].to_dict() == {A1: "<3", A2: "<3", B1: "<3", B2: "0"}
+    assert df.loc[[A1, A2, B1], "value"].isna().all() and df["rank"].isna().all()
+    g3 = indicators.table("G3", as_of=D, level="village", county=BL, small_cells=True).set_index("code")
+    # C1: 3 members (shown); E1: h10's 2 members (hidden); E2: 5; C2: nobody (— anyway)
+    assert g3["text"].to_dict() == {C1: "100.0%", E1: "—", E2: "100.0%", C2: "—"}
+    assert list(indicators.table("M1", as_of=D, level="village", county=WK)["text"]) == ["2", "1", "1", "0"]
+    # townships and counties are never hidden; nor are villages and projects (I*)
+    assert list(indicators.table("M1", as_of=D, level="township", county=WK, small_cells=True)["text"]) == ["2", "2"]
+    i1 = indicators.table("I1", as_of=D, level="village", county=WK, small_cells=True).set_index("code")
+    assert i1.loc[A1, "text"] == "1"
+    assert Scope("o", "office").sees_rows_of(WK) and Scope("w", "county", WK).sees_rows_of(WK)
+    assert not Scope("w", "county", WK).sees_rows_of(BL) and not Scope("l", "leader").sees_rows_of(WK)
+
+
 def test_period_labels(backend):
     assert indicators.period_label("M1", D) == "截至2026年11月28日"
     assert indicators.period_label("M4", D) == "2026年1月1日至11月28日"

@@ -46,3 +46,12 @@ def test_bad_city_code(monkeypatch):
     monkeypatch.setenv("DASHBOARD_CITY_ADCODE", "2312")
     with pytest.raises(SettingsError):
         load_settings()
+
+
+def test_trusted_proxies_are_checked(monkeypatch):
+    assert load_settings().trusted_proxies == ""
+    monkeypatch.setenv("DASHBOARD_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/24")
+    assert load_settings().trusted_proxies == "127.0.0.1, 10.0.0.0/24"
+    monkeypatch.setenv("DASHBOARD_TRUSTED_PROXIES", "nginx.local")
+    with pytest.raises(SettingsError, match="DASHBOARD_TRUSTED_PROXIES"):
+        load_settings()

@@ -241,6 +241,7 @@ def test_shipped_config_hides_error_details_and_table_downloads():
     client = config["client"]
     assert client["showErrorDetails"] == "none" and client["showErrorLinks"] is False
     assert client["disableDataExport"] is True
+    assert config["server"]["maxMessageSize"] <= 10  # MB per websocket message, each way (default 200)
 
 
 def test_missing_page_notice(signed_in):
