@@ -24,6 +24,7 @@ from pathlib import Path
 PAGES = {  # page URL -> page file relative to app.py; a new page is one line here
     "/": "views/overview.py",
     "/map": "views/map.py",
+    "/monitoring": "views/monitoring.py",
 }
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

@@ -44,6 +44,15 @@ def in_county(village_code: ColumnElement, county: str | None):
     return village_code.like(county + "%")
 
 
+def in_area(village_code: ColumnElement, county: str | None = None, township: str | None = None):
+    """Filter rows to a county, or to a township (9 digits, within the county when both are given)."""
+    if township is None:
+        return in_county(village_code, county)
+    if not is_code(township, 9) or (county is not None and not township.startswith(county)):
+        raise ValueError(f"township must be a 9-digit code within the county, got {township!r}")
+    return village_code.like(township + "%")
+
+
 def regions(level: str, county: str | None = None) -> pd.DataFrame:
     """Regions of a level: code, name, parent_code, is_tuopin_county, is_tuopin_village."""
     if level not in LEVELS:
@@ -71,6 +80,12 @@ def data_date() -> date:
     """The as-of date of the data (数据截至): recorded at load, else today."""
     info = dataset_info()
     return date.fromisoformat(info["data_date"]) if "data_date" in info else date.today()
+
+
+def province() -> str | None:
+    """The province whose monitoring income line applies (监测范围 is set per province and year): the loaded data's
+    own, else the DASHBOARD_PROVINCE setting; None when neither says (the income rule cannot be judged then)."""
+    return dataset_info().get("province") or settings().province
 
 
 def is_demo() -> bool:

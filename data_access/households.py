@@ -7,11 +7,23 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 
-from data_access import audit, masking
+from data_access import audit, lists, masking
 from data_access.accounts import bounded
 from data_access.codes import is_code
 from data_access.db import engine
-from data_access.models.monitoring import CaseRisk, Household, Member, MonitoringCase, Region
+from data_access.models.monitoring import (
+    CaseRisk,
+    DepartmentAlert,
+    GuaranteeCheck,
+    Household,
+    IncomeRecord,
+    Measure,
+    Member,
+    MonitoringCase,
+    Region,
+    Visit,
+)
+from data_access.periods import age_on, last_completed_year
 from data_access.scope import AccessDenied, Scope
 
 REASON_MAX = 200
@@ -27,10 +39,6 @@ def _code(value: str | None, length: int, what: str) -> str | None:
     if not is_code(value, length):
         raise ValueError(f"{what} must be a {length}-digit code")
     return value
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def status_at(as_of: date):
@@ -143,7 +151,7 @@ def household_members(scope: Scope, household_id: int, *, as_of: date | None = N
     with engine("monitoring").connect() as conn:
         df = pd.DataFrame(conn.execute(q).all(), columns=["name", "id_number", "relation", "sex", "birth_date",
                                                           "health", "labour_capacity", "medical_insured", "phone"])
-    df.insert(4, "age", [_age(b, as_of or date.today()) for b in df["birth_date"]])
+    df.insert(4, "age", [age_on(b, as_of or date.today()) for b in df["birth_date"]])
     if unmask and not df.empty:
         audit.record(scope.username, "unmask", f"户 {int(household_id)}:{bounded(reason.strip(), REASON_MAX)}", address)
         return df
@@ -152,3 +160,69 @@ def household_members(scope: Scope, household_id: int, *, as_of: date | None = N
     df["id_number"] = df["id_number"].map(masking.id_number)
     df["phone"] = df["phone"].map(masking.phone)
     return df
+
+
+FILE_PARTS = ("household", "members", "cases", "measures", "visits", "alerts", "checks", "incomes")
+
+
+def household_file(scope: Scope, household_id: int, *, as_of: date) -> dict[str, pd.DataFrame] | None:
+    """One household on one screen, as known at as_of: household (one row), members (masked, as
+    household_members), cases (with risks and their status at as_of), measures (with start dates and the
+    开发式帮扶 flag), visits, department alerts, guarantee checks and income history (completed years).
+
+    None when the household does not exist or lies outside the caller's county. Names, ID numbers and phones
+    are masked; unmasking the members goes through household_members (audited).
+    """
+    county = scope.rows_county(None)
+    cond = [Household.id == int(household_id)] + ([Household.county_code == county] if county else [])
+    q = lists._named(select(Household.id, Household.head_name, Household.head_id_number, Household.phone,
+                            Household.size, Household.is_tuopin, Household.is_dibao, Household.is_tekun),
+                     Household.village_code).where(*cond)
+    with engine("monitoring").connect() as conn:
+        head = conn.execute(q).first()
+        if head is None:
+            return None
+
+        def frame(query, columns):
+            return pd.DataFrame(conn.execute(query).all(), columns=columns)
+
+        hid = int(household_id)
+        c = MonitoringCase
+        cases = frame(select(c.id, c.case_type, c.channel, c.discovered_on, _known(c.decided_on, as_of),
+                             case((c.decided_on <= as_of, c.decision), else_=None), _known(c.included_on, as_of),
+                             status_at(as_of), _known(c.eliminated_on, as_of),
+                             case((c.eliminated_on <= as_of, c.elimination_kind), else_=None))
+                      .where(c.household_id == hid, c.discovered_on <= as_of).order_by(c.discovered_on),
+                      ["case_id", "case_type", "channel", "discovered_on", "decided_on", "decision", "included_on",
+                       "status", "eliminated_on", "elimination_kind"])
+        ids = cases["case_id"].tolist() or [-1]
+        measures = frame(select(Measure.case_id, Measure.category, Measure.started_on, Measure.amount,
+                                Measure.department, Measure.is_developmental)
+                         .where(Measure.case_id.in_(ids), Measure.started_on <= as_of).order_by(Measure.started_on),
+                         ["case_id", "category", "started_on", "amount", "department", "developmental"])
+        visits = frame(select(Visit.visited_on, Visit.visitor_role, Visit.finding)
+                       .where(Visit.household_id == hid, Visit.visited_on <= as_of).order_by(Visit.visited_on.desc()),
+                       ["visited_on", "visitor", "finding"])
+        alerts = frame(select(DepartmentAlert.source, DepartmentAlert.kind, DepartmentAlert.received_on,
+                              _known(DepartmentAlert.verified_on, as_of),
+                              case((DepartmentAlert.verified_on <= as_of, DepartmentAlert.result), else_=None))
+                       .where(DepartmentAlert.household_id == hid, DepartmentAlert.received_on <= as_of)
+                       .order_by(DepartmentAlert.received_on), ["source", "kind", "received_on", "verified_on", "result"])
+        g = GuaranteeCheck
+        checks = frame(select(g.checked_on, g.food_clothing_ok, g.education_ok, g.medical_ok, g.housing_grade,
+                              g.water_quantity_ok, g.water_quality_ok, g.water_convenience_ok, g.water_reliability_ok)
+                       .where(g.household_id == hid, g.checked_on <= as_of).order_by(g.checked_on.desc()),
+                       ["checked_on", "food_clothing", "education", "medical", "housing", "water_quantity",
+                        "water_quality", "water_convenience", "water_reliability"])
+        r = IncomeRecord
+        incomes = frame(select(r.year, r.wage, r.business, r.property, r.transfer, r.rigid_expenditure, r.per_capita_net)
+                        .where(r.household_id == hid, r.year <= last_completed_year(as_of)).order_by(r.year.desc()),
+                        ["year", "wage", "business", "property", "transfer", "rigid_expenditure", "per_capita_net"])
+    risks = lists._risks(cases["case_id"].tolist())
+    cases["risks"] = ["、".join(risks.get(i, [])) for i in cases["case_id"]]
+    household = pd.DataFrame([dict(household_id=head[0], head_name=masking.name(head[1]),
+                                   head_id_number=masking.id_number(head[2]), phone=masking.phone(head[3]),
+                                   size=head[4], tuopin=bool(head[5]), dibao=bool(head[6]), tekun=bool(head[7]),
+                                   township=head[8], village=head[9])])
+    return {"household": household, "members": household_members(scope, hid, as_of=as_of), "cases": cases,
+            "measures": measures, "visits": visits, "alerts": alerts, "checks": checks, "incomes": incomes}

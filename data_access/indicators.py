@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_access import areas, industry, monitoring
+from data_access import areas, industry, loop, monitoring
 from data_access.periods import cn_date, last_completed_year
 
 
@@ -49,6 +49,14 @@ def _flow(col: str, den: str | None = None):
         monitoring.flow(start=date(as_of.year, 1, 1), end=as_of, level=level, county=county), col, den)
 
 
+def _loop(fn, num: str, den: str | None = None, period: bool = False):
+    def compute(as_of, level, county):
+        when = dict(start=date(as_of.year, 1, 1), end=as_of) if period else dict(as_of=as_of)
+        extra = dict(province=areas.province()) if fn is loop.compliance else {}
+        return _ratio(fn(**when, **extra, level=level, county=county), num, den)
+    return compute
+
+
 def _g(col: str, den: str | None = None):
     return lambda as_of, level, county: _ratio(
         monitoring.guarantees(as_of=as_of, level=level, county=county), col, den)
@@ -86,6 +94,21 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in [
     Indicator("M4", "识别认定及时率", "%", "本年1月1日至统计时点作出认定的监测对象中,认定日期距发现日期不超过15天的占比", "high",
               _flow("decided_timely", "decided"), period="ytd"),
     Indicator("M5", "逾期未认定", "户", "发现日期在统计时点15天以前、截至统计时点仍未作出认定的监测对象数", "low", _m("overdue")),
+    Indicator("M6", "帮扶措施覆盖率", "%", "统计时点在监测且纳入已满30天的监测对象中,统计时点前已落实至少一项帮扶措施的占比", "high",
+              _loop(loop.coverage, "with_measure", "settled")),
+    Indicator("M7", "风险措施匹配率", "%", "同上监测对象中,每一项风险都有对应类别帮扶措施的占比(风险与措施的对应关系为设置项)", "high",
+              _loop(loop.coverage, "matched", "settled")),
+    Indicator("M8", "开发式帮扶落实率", "%",
+              "统计时点在监测、且家中有16至60周岁具备劳动能力(普通或弱)成员的监测对象中,已落实开发式帮扶措施的占比",
+              "high", _loop(loop.coverage, "developmental", "able")),
+    Indicator("M9", "违规消除风险", "户",
+              "本年1月1日至统计时点消除风险的监测对象中,违反任一消除规则的户数:监测不满183天、消除前无帮扶措施、"
+              "消除前最近一年人均纯收入低于当年监测范围、消除前最近一次核查“两不愁三保障”或饮水未达标、家中无劳动能力成员", "low",
+              _loop(loop.compliance, "violating", period=True), period="ytd"),
+    Indicator("M10", "走访及时率", "%", "统计时点在监测的监测对象中,统计时点前30天内(含当天)有走访记录的占比", "high",
+              _loop(loop.visits, "visited", "monitored")),
+    Indicator("M11", "预警核查及时率", "%", "本年1月1日至统计时点接收、且接收已满15天的部门预警中,15天内完成核查的占比", "high",
+              _loop(loop.alert_checks, "timely", "due", period=True), period="ytd"),
     Indicator("M12", "风险消除率(仅供参考)", "%",
               "截至统计时点已消除风险的监测对象占累计纳入的比例;风险消除不设比例要求,不计分、不排名", "neutral",
               _m("eliminated_ever", "included_ever")),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 
-from data_access.areas import area_key, group_keys, in_county
+from data_access.areas import area_key, group_keys, in_area, in_county
 from data_access.models.monitoring import DepartmentAlert as A
-from data_access.models.monitoring import Member
+from data_access.models.monitoring import Measure, Member
 from data_access.models.monitoring import MonitoringCase as C
 from data_access.models.monitoring import VillageSummary as V
 from data_access.sql import area_frame, count_if
@@ -24,47 +24,59 @@ def monitored_at(as_of: date):
     return and_(C.included_on <= as_of, or_(C.eliminated_on.is_(None), C.eliminated_on > as_of))
 
 
-def stock(*, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
-    """Stocks at as_of per area.
+def stock(*, as_of: date, level: str = "county", county: str | None = None, township: str | None = None,
+          where=None, persons: bool = True) -> pd.DataFrame:
+    """Stocks at as_of per area (`where` narrows the cases: loop.case_filter; persons=False skips M2's join of
+    the members, for callers that do not show it).
 
     Columns: code; households (M1), persons (M2: members born on or before as_of of those households),
     cases (cases under monitoring), overdue (M5), included_ever and eliminated_ever (M12 =
     eliminated_ever / included_ever).
     """
+    area = and_(in_area(C.village_code, county, township), where if where is not None else true())
     key = area_key(C.village_code, level).label("code")
     monitored = monitored_at(as_of)
     overdue = and_(C.discovered_on <= as_of - timedelta(days=TIMELY_DAYS),
                    or_(C.decided_on.is_(None), C.decided_on > as_of))
     q = (select(key, func.count(func.distinct(case((monitored, C.household_id)))), count_if(monitored),
                 count_if(overdue), count_if(C.included_on <= as_of), count_if(C.eliminated_on <= as_of))
-         .where(in_county(C.village_code, county), C.discovered_on <= as_of).group_by(*group_keys(level, key)))
+         .where(area, C.discovered_on <= as_of).group_by(*group_keys(level, key)))
     cols = ["code", "households", "cases", "overdue", "included_ever", "eliminated_ever"]
     df = area_frame("monitoring", q, cols)
+    if not persons:
+        return df
     # M2 joins only the members of monitored households (an index lookup per household, not a member scan)
     q_m = (select(key, func.count(func.distinct(Member.id))).select_from(C)
            .join(Member, Member.household_id == C.household_id)
-           .where(monitored, Member.birth_date <= as_of, in_county(C.village_code, county))
+           .where(monitored, Member.birth_date <= as_of, area)
            .group_by(*group_keys(level, key)))
     persons = area_frame("monitoring", q_m, ["code", "persons"])
     df = df.merge(persons, on="code", how="left").fillna({"persons": 0})
     return df[["code", "households", "persons", *cols[2:]]]
 
 
-def flow(*, start: date, end: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
-    """Flows in the period [start, end] per area.
+def flow(*, start: date, end: date, level: str = "county", county: str | None = None,
+         township: str | None = None, where=None) -> pd.DataFrame:
+    """Flows in the period [start, end] per area (the loop: discovered -> decided -> included -> assisted ->
+    eliminated).
 
     Columns: code; discovered; included (M3); decided and decided_timely (M4 = timely / decided);
-    decided_late; eliminated.
+    decided_late; eliminated; refused (不予纳入 decided in the period); assisted (cases whose first measure
+    started in the period). `where` narrows the cases (loop.case_filter).
     """
     key = area_key(C.village_code, level).label("code")
     decided = C.decided_on.between(start, end)
+    first = select(Measure.case_id, func.min(Measure.started_on).label("first")).group_by(Measure.case_id).subquery()
     q = (select(key, count_if(C.discovered_on.between(start, end)), count_if(C.included_on.between(start, end)),
                 count_if(decided), count_if(and_(decided, C.decision_days <= TIMELY_DAYS)),
                 count_if(and_(decided, C.decision_days > TIMELY_DAYS)),
-                count_if(C.eliminated_on.between(start, end)))
-         .where(in_county(C.village_code, county), C.discovered_on <= end).group_by(*group_keys(level, key)))
+                count_if(C.eliminated_on.between(start, end)), count_if(and_(decided, C.decision == "不予纳入")),
+                count_if(first.c.first.between(start, end)))
+         .select_from(C).join(first, first.c.case_id == C.id, isouter=True)
+         .where(in_area(C.village_code, county, township), C.discovered_on <= end, where if where is not None else true())
+         .group_by(*group_keys(level, key)))
     return area_frame("monitoring", q, ["code", "discovered", "included", "decided", "decided_timely", "decided_late",
-                      "eliminated"])
+                      "eliminated", "refused", "assisted"])
 
 
 def alerts_pending(*, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:

@@ -39,6 +39,11 @@ def last_completed_year(d: date) -> int:
     return d.year - 1
 
 
+def age_on(born: date, on: date) -> int:
+    """Whole years of age on a date."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def add_years(d: date, years: int) -> date:
     """d moved by whole years; 29 February becomes 1 March in a common year (ages turn on 1 March)."""
     if d.month == 2 and d.day == 29 and not calendar.isleap(d.year + years):

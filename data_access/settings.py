@@ -32,6 +32,7 @@ class Settings:
     demo_scale: float = 1.0
     demo_seed: int = 20210101
     trusted_proxies: str = ""  # reverse proxies whose X-Forwarded-For is believed (addresses or networks, commas)
+    province: str | None = None  # the province of the monitoring income line, when the data does not say
 
 
 def _secrets() -> dict:
@@ -78,6 +79,7 @@ def load_settings() -> Settings:
         demo_scale=float(get("DASHBOARD_DEMO_SCALE", "1")),
         demo_seed=int(get("DASHBOARD_DEMO_SEED", "20210101")),
         trusted_proxies=_proxies(get("DASHBOARD_TRUSTED_PROXIES", "") or ""),
+        province=get("DASHBOARD_PROVINCE") or None,
     )
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Date, DateTime, Table, case, func, insert
+from sqlalchemy import Connection, Date, DateTime, Integer, Table, case, func, insert
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from data_access.db import engine
 
@@ -14,11 +16,12 @@ def count_if(cond):
     return func.sum(case((cond, 1), else_=0))
 
 
-def area_frame(database: str, q, columns: list[str]) -> pd.DataFrame:
-    """Run an aggregate whose first column is the area code; the others become numbers (NULL -> 0)."""
+def area_frame(database: str, q, columns: list[str], keys: int = 1) -> pd.DataFrame:
+    """Run an aggregate whose first `keys` columns are labels (the area code, ...); the others become numbers
+    (NULL -> 0)."""
     with engine(database).connect() as conn:
         df = pd.DataFrame(conn.execute(q).all(), columns=columns)
-    for col in columns[1:]:
+    for col in columns[keys:]:
         df[col] = pd.to_numeric(df[col]).fillna(0)
     return df
 
@@ -54,3 +57,36 @@ def bulk_insert(conn: Connection, table: Table, df: pd.DataFrame, chunk: int = 5
             rows = [dict(zip(values, r)) for r in zip(*values.values())]
         conn.exec_driver_sql(compiled.string, rows)
     return len(df)
+
+
+class days_between(FunctionElement):
+    """Whole days from start to end (end − start) of two DATE values, as SQLite, PostgreSQL and MariaDB
+    each spell it: days_between(end, start)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+def _ends(element, compiler, **kw) -> tuple[str, str]:
+    end, start = list(element.clauses)
+    return compiler.process(end, **kw), compiler.process(start, **kw)
+
+
+@compiles(days_between)
+def _days_postgresql(element, compiler, **kw):  # date - date is a whole number of days
+    end, start = _ends(element, compiler, **kw)
+    return f"(CAST({end} AS DATE) - CAST({start} AS DATE))"
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element, compiler, **kw):
+    end, start = _ends(element, compiler, **kw)
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+
+
+@compiles(days_between, "mysql")
+@compiles(days_between, "mariadb")
+def _days_mysql(element, compiler, **kw):
+    end, start = _ends(element, compiler, **kw)
+    return f"DATEDIFF({end}, {start})"

@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy import Engine, delete, func, select
 
 from data_access.models.monitoring import GuaranteeCheck as GC
 from data_access.models.monitoring import Household as H
@@ -77,9 +77,7 @@ def summary_frame(engine: Engine, periods: list[date]) -> pd.DataFrame:
                          .group_by(C.household_id), ["id", "included"])
         mem = _read(conn, select(M.household_id, M.birth_date, M.medical_insured_on, M.dropout_on, M.returned_on),
                     ["hh", "birth", "insured", "dropout", "returned"])
-        water_bad = or_(GC.water_quantity_ok.is_(False), GC.water_quality_ok.is_(False),
-                        GC.water_convenience_ok.is_(False), GC.water_reliability_ok.is_(False))
-        chk = _read(conn, select(GC.household_id, GC.checked_on, GC.housing_grade.in_(["C", "D"]), water_bad)
+        chk = _read(conn, select(GC.household_id, GC.checked_on, GC.housing_grade.in_(["C", "D"]), GC.water_ok.is_(False))
                     .order_by(GC.household_id, GC.checked_on, GC.id), ["hh", "on", "housing_bad", "water_bad"])
     villages = np.array(sorted(hh["village"].unique()), dtype=object)
     per = np.array(sorted(periods), dtype="datetime64[D]")

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access import areas, indicators, overview, periods
+from data_access import areas, indicators, lists, monitoring_board, overview, periods
 
 TTL = 600  # seconds: imports refresh summaries; ten minutes later every page shows them
 
@@ -60,6 +60,31 @@ def alerts(as_of: date) -> pd.DataFrame:
 def alert_townships(kind: str, as_of: date, county: str) -> pd.DataFrame:
     """An alert's count per township."""
     return overview.alert_townships(kind, as_of=as_of, county=county)
+
+
+BOARD = frozenset({"headline", "funnel", "timeliness", "coverage", "compliance", "visits", "alerts", "guarantees",
+                   "breakdown"})
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def board(section: str, filters: monitoring_board.Filters):
+    """One section of the 防返贫监测 page for the picked filters (monitoring_board.<section>)."""
+    if section not in BOARD:
+        raise ValueError(f"unknown section {section!r}")
+    return getattr(monitoring_board, section)(filters)
+
+
+ROWS = frozenset({"overdue_cases", "late_decisions", "no_measure_cases", "unmatched_cases", "no_developmental_cases",
+                  "violating_eliminations", "unvisited_cases", "pending_alerts", "unsafe_housing", "unsafe_water",
+                  "dropouts", "uninsured", "weak_projects"})
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=2000)
+def rows(name: str, scope, **kwargs) -> pd.DataFrame:
+    """A list of lists.<name> for one caller: the scope is part of the key, so no one gets another's rows."""
+    if name not in ROWS:
+        raise ValueError(f"unknown list {name!r}")
+    return getattr(lists, name)(scope, **kwargs)
 
 
 def _geo():

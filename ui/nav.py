@@ -28,6 +28,8 @@ class PageSpec:
 PAGES = [
     PageSpec("overview", "views/overview.py", "总览", ":material/dashboard:", "", ALL, "监测总览"),
     PageSpec("map", "views/map.py", "县域地图", ":material/map:", "map", ALL - {"screen"}, "监测总览"),
+    PageSpec("monitoring", "views/monitoring.py", "防返贫监测", ":material/health_and_safety:", "monitoring",
+             ALL - {"screen"}, "专题"),
     PageSpec("admin", "views/admin.py", "系统管理", ":material/admin_panel_settings:", "admin",
              frozenset({"admin"}), "系统"),
 ]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from data_access import households
 from data_access.scope import AccessDenied, Scope
-from ui import auth, cache, components
+from ui import auth, cache, components, household
 
 PAGE_SIZE = 50
 LABELS = {"case_id": "案例编号", "household_id": "户编号", "village": "村", "head_name": "户主",
@@ -42,7 +42,7 @@ def case_section(scope: Scope, as_of: date, county: str) -> None:
     df = households.case_list(scope, as_of=as_of, county=county, village=village, status=status,
                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     st.caption(f"共 {total:,} 个案例,每页 {PAGE_SIZE} 个。姓名、身份证号、电话已脱敏。")
-    st.dataframe(_dated(df).drop(columns=["village_code"]).rename(columns=LABELS), hide_index=True)
+    household.table(scope, _dated(df), LABELS, as_of, "cases", height=420)
     county_name = components.county_names().get(county, county)
     where = f"{county_name} {names[village] if village else '全部村'} 状态{status or '全部'}"
     components.export_button(

@@ -54,9 +54,9 @@ def cases(rng, hh: pd.DataFrame, mem: pd.DataFrame, n_cases: int, as_of, problem
     pending |= (age > 15) & (age < 90) & (rng.random(n) < 0.08 * problem)
     decision = np.where(rng.random(n) < 0.9, "纳入", "不予纳入")
     included = np.where(decision == "纳入", decided, np.datetime64("NaT", "D"))
-    duration = np.where(rng.random(n) < 0.03 + 0.12 * problem, _days(rng, 60, 182, n),
+    duration = np.where(rng.random(n) < 0.01 + 0.06 * problem, _days(rng, 60, 182, n),
                         _days(rng, 190, 1100, n))
-    keep = (h["labour_count"].to_numpy() == 0) & (rng.random(n) < 0.6)  # 兜底 cases stay
+    keep = (h["labour_count"].to_numpy() == 0) & (rng.random(n) < 0.9)  # 兜底 cases stay (a few are wrongly closed)
     eliminated = included + duration
     gone = (decision == "纳入") & ~pending & ~keep & (eliminated <= as_of)
     eliminated = np.where(gone, eliminated, np.datetime64("NaT", "D"))
@@ -98,10 +98,12 @@ def risks(rng, cs: pd.DataFrame, start_id: int) -> pd.DataFrame:
     })
 
 
-def measures(rng, cs: pd.DataFrame, rk: pd.DataFrame, problem: float, start_id: int, as_of):
-    """Measures matching each risk; some cases get none, some get mismatched ones."""
+def measures(rng, cs: pd.DataFrame, rk: pd.DataFrame, hh: pd.DataFrame, problem: float, start_id: int, as_of):
+    """Measures matching each risk; some cases get none, some get mismatched ones; most households that can
+    work also get a 开发式帮扶 measure (产业, 就业, 公益岗位 or 金融), fewer in weak counties."""
     inc = cs[cs["included_on"].notna()]
-    none = rng.random(len(inc)) < 0.01 + 0.10 * problem
+    closed = inc["eliminated_on"].notna().to_numpy()  # a case closed without any measure is rarer
+    none = rng.random(len(inc)) < np.where(closed, 0.003 + 0.02 * problem, 0.01 + 0.10 * problem)
     mismatch = rng.random(len(inc)) < 0.02 + 0.12 * problem
     flags = pd.DataFrame({"case_id": inc["id"].to_numpy(), "none": none, "mismatch": mismatch,
                           "included_on": inc["included_on"].to_numpy()})
@@ -112,11 +114,17 @@ def measures(rng, cs: pd.DataFrame, rk: pd.DataFrame, problem: float, start_id: 
     wrong = rng.choice(["社会帮扶", "生产生活条件改善"], size=len(m))
     cat = np.where(m["mismatch"].to_numpy(), wrong, cat)
     started = m["included_on"].to_numpy() + _days(rng, 0, 30, len(m))
+    labour = hh.set_index("id")["labour_count"].reindex(inc["household_id"]).to_numpy()
+    dev = (~none) & (labour > 0) & (rng.random(len(inc)) < 0.93 - 0.3 * problem)
+    extra = rng.choice(sorted(DEVELOPMENTAL), size=int(dev.sum()))
+    case_id = np.concatenate([m["case_id"].to_numpy(), inc["id"].to_numpy()[dev]])
+    cat = np.concatenate([cat, extra])
+    started = np.concatenate([started, inc["included_on"].to_numpy()[dev] + _days(rng, 10, 60, int(dev.sum()))])
     started = np.minimum(started, as_of)
-    amount = np.round(rng.lognormal(7.5, 0.9, len(m)), 0)
+    amount = np.round(rng.lognormal(7.5, 0.9, len(cat)), 0)
     return pd.DataFrame({
-        "id": np.arange(start_id, start_id + len(m)),
-        "case_id": m["case_id"].to_numpy(),
+        "id": np.arange(start_id, start_id + len(cat)),
+        "case_id": case_id,
         "category": cat,
         "started_on": started,
         "amount": amount,

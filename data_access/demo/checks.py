@@ -42,6 +42,7 @@ def guarantee_checks(rng, hh: pd.DataFrame, bad: pd.Series, problem: float, as_o
                                    "housing_grade": grade[done],
                                    **{w: ~(water_bad & (failing == k))[done] for k, w in enumerate(WATER)}}))
     df = pd.concat(parts, ignore_index=True)
+    df["water_ok"] = df[list(WATER)].all(axis=1)
     elim = bad.reindex(df["household_id"]).to_numpy().astype("datetime64[D]")
     before = ~np.isnat(elim) & (df["checked_on"].to_numpy() <= elim)
     last = before & (df["checked_on"] == df["checked_on"].where(before).groupby(df["household_id"]).transform("max"))

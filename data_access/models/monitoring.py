@@ -166,6 +166,10 @@ class GuaranteeCheck(MonitoringBase):
     water_quality_ok: Mapped[bool] = mapped_column(Boolean)
     water_convenience_ok: Mapped[bool] = mapped_column(Boolean)
     water_reliability_ok: Mapped[bool] = mapped_column(Boolean)
+    water_ok: Mapped[bool] = mapped_column(Boolean)  # all four water items met (kept by the loader, for the index)
+
+    __table_args__ = (Index("ix_check_housing", "housing_grade", "checked_on"),
+                      Index("ix_check_water", "water_ok", "checked_on"))
 
 
 class IncomeRecord(MonitoringBase):

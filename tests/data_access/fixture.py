@@ -27,6 +27,8 @@ Monitoring cases (persons = household size; days = decided_on - discovered_on):
     c13 h13 E2 2p  found 2025-03-01 纳入 03-12 (11d) included 2025-03-12 eliminated 11-25 (this week)
     c14 h14 C2 2p  found 11-27, no decision                                           discovered this week
     c15 h17 E2 3p  found 11-10  纳入 11-18 (8d)   included 11-18                       included last week
+    c16 h8  A2 4p  found 12-01  纳入 12-05        eliminated 2027-06-05 (182 days)     after D: M9 only
+    c17 h6  B2 2p  found 12-02  纳入 12-06        eliminated 2027-06-07 (183 days)     after D: M9 only
 Other households: h15 (A1, 脱贫户, 3 persons), h16 (A1, neither 脱贫户 nor ever included, 1 person).
 Every household has as many members as its size (see MEMBERS for the dated facts about them).
 """
@@ -155,7 +157,8 @@ MEMBERS = [
     _member(17, 4, "户主", d(1, 1, 1975)), _member(18, 4, "配偶", d(1, 1, 1976)), _member(19, 4, "子女", d(1, 1, 2000)),
     _member(20, 4, "子女", d(1, 1, 2003)), _member(21, 4, "子女", d(1, 1, 2010), insured=d(11, 22)),
     *_family(5, 22), *_family(6, 23), *_family(7, 40), *_family(8, 50), *_family(9, 60), *_family(10, 70),
-    *_family(11, 80), *_family(12, 90), *_family(13, 100), *_family(17, 110),
+    *_family(11, 80), *_family(12, 90), *_family(17, 110),
+    *[{**m, "labour_capacity": "丧失"} for m in _family(13, 100)],  # h13: nobody able to work (M9)
 ]
 
 # id, household, persons, discovered, decision, decided, included, status, eliminated
@@ -175,6 +178,10 @@ _CASES = [
     (13, 13, 2, d(3, 1, 2025), "纳入", d(3, 12, 2025), d(3, 12, 2025), "风险已消除", d(11, 25)),
     (14, 14, 2, d(11, 27), None, None, None, "待认定", None),
     (15, 17, 3, d(11, 10), "纳入", d(11, 18), d(11, 18), "监测中", None),
+    # found after D, for M9's rules in 2027 only (invisible at every date up to 11-30): c16 monitored 182 days,
+    # c17 exactly 183
+    (16, 8, 4, d(12, 1), "纳入", d(12, 5), d(12, 5), "风险已消除", date(2027, 6, 5)),
+    (17, 6, 2, d(12, 2), "纳入", d(12, 6), d(12, 6), "风险已消除", date(2027, 6, 7)),
 ]
 
 
@@ -188,10 +195,48 @@ def _case(cid, hid, persons, found, decision, decided, included, status, elimina
 
 
 CASES = [_case(*c) for c in _CASES]
-CASE_RISKS = [dict(id=1, case_id=6, risk="因病", disaster_subtype=None),
-              dict(id=2, case_id=6, risk="因学", disaster_subtype=None),
-              dict(id=3, case_id=12, risk="因灾", disaster_subtype="洪涝"),
-              dict(id=4, case_id=10, risk="因务工就业不稳", disaster_subtype=None)]
+CASE_RISKS = [dict(id=i, case_id=c, risk=r, disaster_subtype="洪涝" if r == "因灾" else None) for i, (c, r) in enumerate([
+    (6, "因病"), (6, "因学"), (12, "因灾"), (10, "因务工就业不稳"),
+    (1, "因病"), (1, "因学"),  # c1: 健康 answers 因病, nothing answers 因学 (M7)
+    (3, "缺劳动力"),  # answered by 公益岗位
+    (9, "因病"),  # c9 has no measure at all (M6)
+], start=1)]
+
+
+def _measure(mid, case_id, category, started, developmental):
+    return dict(id=mid, case_id=case_id, category=category, started_on=started, amount=1000.0, department="乡村振兴局",
+                is_developmental=developmental)
+
+
+# M6-M9: c1 has measures (健康, 产业) but none for 因学; c3 公益岗位 (2025); c4's only measure starts after D;
+# c2's and c17's start on their elimination day (counts as before it); c9, c13 and c16 have none
+MEASURES = [_measure(1, 1, "健康", d(4, 1), False), _measure(2, 1, "产业", d(4, 1), True),
+            _measure(3, 3, "公益岗位", d(7, 1, 2025), True), _measure(4, 4, "就业", d(11, 30), True),
+            _measure(5, 5, "健康", d(11, 25), False), _measure(6, 2, "产业", d(10, 1), True),
+            _measure(7, 10, "就业", d(11, 26), True), _measure(8, 15, "公益岗位", d(11, 20), True),
+            _measure(9, 17, "产业", date(2027, 6, 7), True)]
+
+# M10 at D (the 30 days up to D are 10-30..11-28): c1's last visit is 10-29 (30 days before: too old), c3 10-30
+# (29 days: in time), c4 11-25, c9 on D, c15 11-20; c5 never; c10 only after D
+VISITS = [dict(id=i, household_id=h, case_id=c, visited_on=v, visitor_role=role, finding="收支稳定")
+          for i, (h, c, v, role) in enumerate([(1, 1, d(10, 29), "第一书记"), (1, 1, d(9, 1), "村干部"),
+                                               (3, 3, d(10, 30), "驻村工作队"), (4, 4, d(11, 25), "村干部"),
+                                               (9, 9, D, "乡镇干部"), (17, 15, d(11, 20), "第一书记"),
+                                               (10, 10, d(12, 1), "村干部")], start=1)]
+
+INCOME_LINES = [dict(province="黑龙江省", year=2025, amount=7600.0), dict(province="黑龙江省", year=2026, amount=7900.0),
+                dict(province="吉林省", year=2025, amount=9000.0)]
+
+
+def _income_row(iid, hid, year, net):
+    size = HOUSEHOLDS[hid][1]
+    return dict(id=iid, household_id=hid, year=year, wage=net * size, business=0.0, property=0.0, transfer=0.0,
+                rigid_expenditure=0.0, per_capita_net=net)
+
+
+# M9: h2 exactly at 2025's line (not below), h13 one yuan under it; h8 under 2026's line, h6 exactly at it
+INCOMES = [_income_row(1, 2, 2025, 7600.0), _income_row(2, 13, 2025, 7599.0), _income_row(3, 13, 2024, 9000.0),
+           _income_row(4, 8, 2026, 7899.0), _income_row(5, 6, 2026, 7900.0)]
 
 
 def _alert(aid, hid, received, verified):
@@ -208,6 +253,8 @@ ALERTS = [
     _alert(4, 9, d(11, 8), d(12, 1)),  # verified after D: pending at D
     _alert(5, 10, d(12, 1), None),  # received after D: invisible
     _alert(6, 5, d(11, 13), None),  # exactly D-15, unverified: pending
+    {**_alert(7, 3, d(10, 1), d(10, 16)), "source": "民政"},  # verified after exactly 15 days: in time (M11)
+    {**_alert(8, 3, d(10, 1), d(10, 17)), "source": "教育", "result": "不纳入"},  # after 16 days: late
 ]
 
 
@@ -215,7 +262,7 @@ def _check(cid, hid, on, housing="A", *, water_ok=(True, True, True, True)):
     q, ql, c, r = water_ok
     return dict(id=cid, household_id=hid, checked_on=on, food_clothing_ok=True, education_ok=True, medical_ok=True,
                 housing_grade=housing, water_quantity_ok=q, water_quality_ok=ql, water_convenience_ok=c,
-                water_reliability_ok=r)
+                water_reliability_ok=r, water_ok=all(water_ok))
 
 
 CHECKS = [
@@ -230,9 +277,13 @@ CHECKS = [
     _check(9, 8, d(7, 1), "C"),  # h8: 不予纳入: outside the population
     _check(10, 9, d(4, 1), "D"),  # h9 (北林区): G1
     _check(11, 3, D, "C"),  # checked exactly on D: counts -> G1
+    {**_check(12, 13, d(11, 25)), "medical_ok": False},  # on c13's elimination day: the check before it fails
+    _check(13, 8, date(2027, 6, 5), "A", water_ok=(True, False, True, True)),  # c16's day: water fails
+    _check(14, 6, date(2027, 6, 7), "B"),  # c17's day: all met
 ]
 
-DATASET_INFO = [dict(key="source", value="test"), dict(key="data_date", value=D.isoformat())]
+DATASET_INFO = [dict(key="source", value="test"), dict(key="data_date", value=D.isoformat()),
+                dict(key="province", value="黑龙江省")]
 
 # ---- industry ----
 
@@ -329,7 +380,9 @@ def insert_all(engines: dict[str, Engine]) -> None:
     households = [_household(h, *v) for h, v in HOUSEHOLDS.items()]
     plan = {
         "monitoring": [(mm.Region, REGIONS), (mm.Household, households), (mm.Member, MEMBERS),
-                       (mm.MonitoringCase, CASES), (mm.CaseRisk, CASE_RISKS), (mm.DepartmentAlert, ALERTS), (mm.GuaranteeCheck, CHECKS),
+                       (mm.MonitoringCase, CASES), (mm.CaseRisk, CASE_RISKS), (mm.Measure, MEASURES),
+                       (mm.Visit, VISITS), (mm.IncomeLine, INCOME_LINES), (mm.IncomeRecord, INCOMES),
+                       (mm.DepartmentAlert, ALERTS), (mm.GuaranteeCheck, CHECKS),
                        (mm.DatasetInfo, DATASET_INFO)],
         "industry": [(im.CollectiveIncome, COLLECTIVE), (im.SpecialtyVillage, SPECIALTY), (im.CountyTarget, TARGETS),
                      (im.IndustryProject, PROJECTS), (im.ProjectStatusChange, STATUS_CHANGES)],

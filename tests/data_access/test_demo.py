@@ -290,3 +290,9 @@ def test_members_have_dated_insurance_and_dropouts(demo_dir):
     assert (m["medical_insured_on"].dropna() <= DEMO_AS_OF.isoformat()).all()
     out = m[m["dropout_on"].notna()]
     assert len(out) > 0 and (out["returned_on"].dropna() > out.loc[out["returned_on"].notna(), "dropout_on"]).all()
+
+
+def test_water_ok_is_all_four_water_items(demo_dir):
+    c = read(demo_dir, "monitoring", "SELECT water_ok, water_quantity_ok AND water_quality_ok AND water_convenience_ok "
+             "AND water_reliability_ok AS four FROM guarantee_check")
+    assert (c["water_ok"] == c["four"]).all() and (c["water_ok"] == 0).sum() > 0

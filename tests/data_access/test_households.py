@@ -187,7 +187,7 @@ def test_case_list_masks_every_person_field(backend):
         "欧**娜", "231202********123X", "136****5432"]
     assert by_household.loc[2, "head_name"] == "户*2"
     assert by_household.loc[1, "village"] == "前进村"
-    assert by_household["risks"].to_dict() == {h: {6: 2, 12: 1, 10: 1}.get(h, 0) for h in by_household.index}
+    assert by_household["risks"].to_dict() == {h: {6: 2, 12: 1, 10: 1, 1: 2, 3: 1, 9: 1}.get(h, 0) for h in by_household.index}
     # persons: the household's members born by the date (h1's m10 is born 11-25)
     assert by_household.loc[1, "persons"] == 4
     assert households.case_list(OFFICE, as_of=date(2026, 11, 22)).set_index("household_id").loc[1, "persons"] == 3

@@ -76,3 +76,84 @@ def test_limit_and_whole_list(backend):
     assert len(lists.overdue_cases(OFFICE, as_of=D, limit=None)) == 2
     with pytest.raises(ValueError):
         lists.overdue_cases(OFFICE, as_of=D, limit="1; DROP TABLE member")
+
+
+# ---------------------------------------------------------------- the 防返贫监测 page's lists (M6-M10, G1-G4)
+
+PROVINCE = "黑龙江省"
+
+
+def test_no_measure_and_unmatched_cases(backend):
+    df = lists.no_measure_cases(OFFICE, as_of=D)
+    assert (df["case_id"].tolist(), df["days"].tolist()) == ([9], [291])  # c9 included 02-10, nothing since
+    un = lists.unmatched_cases(OFFICE, as_of=D)
+    # c9 (因病, no measure at all), c1 (因学 unanswered; 健康 answers 因病)
+    assert un["case_id"].tolist() == [9, 1]
+    assert un["unmatched"].tolist() == ["因病", "因学"] and un["measures"].tolist() == ["无", "健康、产业"]
+    assert lists.unmatched_cases(WK_SCOPE, as_of=D, county=BL)["case_id"].tolist() == [1]
+
+
+def test_no_developmental_cases(backend):
+    df = lists.no_developmental_cases(OFFICE, as_of=D)
+    # c9: one member able (56; the others 66 and 61); c4: five able, its 就业 starts only after D
+    assert df["case_id"].tolist() == [9, 4] and df["able"].tolist() == [1, 5]
+    assert df["measures"].tolist() == ["无", "无"]
+
+
+def test_violating_eliminations_with_their_evidence(backend):
+    df = lists.violating_eliminations(OFFICE, start=date(2026, 1, 1), end=D, province=PROVINCE)
+    assert df["case_id"].tolist() == [13]  # c2 broke nothing
+    row = df.iloc[0]
+    assert row["rules"] == "消除前无帮扶措施、收入低于监测范围、两不愁三保障或饮水未达标、家中无劳动能力成员"
+    assert (row["days"], row["measures_before"], row["income_year"], row["income"], row["line"]) == (623, 0, 2025, 7599,
+                                                                                                   7600)
+    assert (row["check_on"], row["check_failures"], row["able"]) == (date(2026, 11, 25), "基本医疗", 0)
+    half = lists.violating_eliminations(OFFICE, start=date(2027, 1, 1), end=date(2027, 6, 30), province=PROVINCE)
+    assert half["case_id"].tolist() == [16]  # c17: exactly 183 days, everything on its day met
+    row = half.iloc[0]
+    assert row["rules"] == "监测不满6个月、消除前无帮扶措施、收入低于监测范围、两不愁三保障或饮水未达标"
+    assert (row["days"], row["check_failures"], row["able"]) == (182, "饮水水质", 4)
+
+
+def test_unvisited_cases(backend):
+    df = lists.unvisited_cases(OFFICE, as_of=D)
+    # c1 last visited 10-29 by the 第一书记 (30 days ago), c5 and c10 never (included 11-24 and 11-26)
+    assert df["case_id"].tolist() == [1, 5, 10] and df["days"].tolist() == [30, 4, 2]
+    assert df["last_visit"].tolist()[0] == date(2026, 10, 29) and df["visitor"].tolist() == ["第一书记", "—", "—"]
+
+
+def test_guarantee_lists_match_the_summary(backend):
+    housing = lists.unsafe_housing(OFFICE, as_of=D)
+    assert housing["household_id"].tolist() == [9, 1, 3]  # by village code: 北林区 C1, then A1, A2
+    assert housing["finding"].tolist() == ["住房D级", "住房C级", "住房C级"]
+    water = lists.unsafe_water(OFFICE, as_of=D, county=WK)
+    assert (water["household_id"].tolist(), water["finding"].tolist()) == ([2, 15], ["供水保证", "饮水水质"])
+    out = lists.dropouts(OFFICE, as_of=D)
+    assert (out["household_id"].tolist(), out["age"].tolist()) == ([1, 15], [12, 6])
+    assert out["detail"].tolist() == ["失学辍学自 2026-09-01"] * 2 and "birth_date" not in out.columns
+    assert sorted(lists.uninsured(OFFICE, as_of=D)["detail"]) == ["2026-12-10 起参保", "未参保", "未参保"]
+    assert lists.unsafe_housing(WK_SCOPE, as_of=D, county=BL)["household_id"].tolist() == [1, 3]  # pinned to 望奎县
+
+
+def test_household_file(backend):
+    from data_access import households
+
+    f = households.household_file(OFFICE, 1, as_of=D)
+    assert set(f) == set(households.FILE_PARTS)
+    assert f["household"].iloc[0][["head_name", "village", "tuopin"]].tolist() == ["王*", "前进村", True]
+    assert f["cases"]["risks"].tolist() == ["因病、因学"] and f["cases"]["status"].tolist() == ["监测中"]
+    assert f["measures"]["category"].tolist() == ["健康", "产业"] and f["measures"]["developmental"].tolist() == [False,
+                                                                                                            True]
+    assert f["visits"]["visited_on"].tolist() == [date(2026, 10, 29), date(2026, 9, 1)]
+    assert f["alerts"]["received_on"].tolist() == [date(2026, 11, 8)] and f["alerts"]["result"].isna().all()
+    assert f["checks"]["housing"].tolist() == ["C", "A"] and f["incomes"].empty
+    assert len(f["members"]) == 4 and f["members"]["name"].str.contains(r"\*").all()
+    assert households.household_file(OFFICE, 1, as_of=date(2026, 11, 22))["members"].shape[0] == 3  # m10 not born
+    assert households.household_file(WK_SCOPE, 9, as_of=D) is None  # another county's household
+    with pytest.raises(AccessDenied):
+        households.household_file(Scope("l", "leader"), 1, as_of=D)
+
+
+def test_longest_unvisited_first_even_when_cut(backend):
+    # the order is made in SQL, so the first rows of a cut list are the longest unvisited, not the first included
+    assert lists.unvisited_cases(OFFICE, as_of=D, limit=1)["case_id"].tolist() == [1]

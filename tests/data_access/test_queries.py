@@ -49,9 +49,10 @@ def test_only_dataset_info_collides_so_industry_gets_its_own_schema():
 
 
 def test_each_database_keeps_its_own_dataset_info(backend):
-    # monitoring's dataset_info holds source and data_date; industry's (same name, other schema or file) is empty
+    # monitoring's dataset_info holds source, data_date and province; industry's (same name, other schema or
+    # file) is empty
     with db.engine("monitoring").connect() as conn:
-        assert conn.execute(select(func.count()).select_from(DatasetInfo)).scalar() == 2
+        assert conn.execute(select(func.count()).select_from(DatasetInfo)).scalar() == 3
     with db.engine("industry").connect() as conn:
         assert conn.execute(select(func.count()).select_from(IndustryDatasetInfo)).scalar() == 0
 
@@ -116,7 +117,7 @@ def test_stock_county_filter(backend):
 
 # ---------------------------------------------------------------- monitoring.flow
 
-FLOW = ("discovered", "included", "decided", "decided_timely", "decided_late", "eliminated")
+FLOW = ("discovered", "included", "decided", "decided_timely", "decided_late", "eliminated", "refused", "assisted")
 
 
 def flow_row(*values: int) -> dict[str, int]:
@@ -127,27 +128,27 @@ def test_flow_week(backend):
     assert by_code(monitoring.flow(start=WEEK[0], end=WEEK[1])) == {
         # 11-23..11-28: nothing found; c4 and c5 included and decided 11-24, c4 after 15 days (timely),
         # c5 after 16 (late)
-        WK: flow_row(0, 2, 2, 1, 1, 0),
+        WK: flow_row(0, 2, 2, 1, 1, 0, 0, 1),  # assisted: c5's first measure 11-25 (c4's only on 11-30)
         # c14 found 11-27; c10 included and decided 11-26 after 37 days; c13 eliminated 11-25;
         # c12 decided only 12-02
-        BL: flow_row(1, 1, 1, 0, 1, 1),
+        BL: flow_row(1, 1, 1, 0, 1, 1, 0, 1),  # assisted: c10 (11-26)
     }
 
 
 def test_flow_previous_week(backend):
     # 11-16..11-21: c15 found 11-10, decided and included 11-18 after 8 days; c4 c5 c6 found the week before
     assert by_code(monitoring.flow(start=date(2026, 11, 16), end=PREV, level="city")) == {
-        fx.CITY: flow_row(0, 1, 1, 1, 0, 0)}
+        fx.CITY: flow_row(0, 1, 1, 1, 0, 0, 0, 1)}  # c15's first measure 11-20
 
 
 def test_flow_year(backend):
     assert by_code(monitoring.flow(start=YEAR[0], end=YEAR[1])) == {
         # found: c1 c2 c4 c5 c6 c7 c8 (c3 in 2025, c11 after D); included: c1 c2 c4 c5;
         # decided: c1 9d, c2 10d, c4 15d, c8 11d (timely), c5 16d (late); eliminated: c2 (c3 only 12-05)
-        WK: flow_row(7, 4, 5, 4, 1, 1),
+        WK: flow_row(7, 4, 5, 4, 1, 1, 1, 3),  # refused c8; assisted c1 c2 c5 (c3's first measure in 2025)
         # found: c9 c10 c12 c14 c15; included c9 c10 c15 (c12 12-02); decided c9 9d, c15 8d, c10 37d;
         # eliminated c13
-        BL: flow_row(5, 3, 3, 2, 1, 1),
+        BL: flow_row(5, 3, 3, 2, 1, 1, 0, 2),  # assisted c10 c15
     }
 
 

@@ -15,6 +15,7 @@ ROLES = ["admin", "office", "county", "leader", "screen"]
 ALLOWED = {
     "overview": {"admin", "office", "county", "leader", "screen"},
     "map": {"admin", "office", "county", "leader"},
+    "monitoring": {"admin", "office", "county", "leader"},
     "admin": {"admin"},
 }
 
