@@ -157,8 +157,8 @@ def test_enter_in_the_password_field_signs_in(page):
 
 def test_an_unknown_address_says_so_in_chinese(page):
     sign_in(page, "office", "/")
-    page.goto(page.base + "/monitoring", wait_until="domcontentloaded")
-    page.get_by_text("/monitoring 不存在或尚未开放").wait_for(timeout=60_000)
+    page.goto(page.base + "/no-such-page", wait_until="domcontentloaded")
+    page.get_by_text("/no-such-page 不存在或尚未开放").wait_for(timeout=60_000)
     page.get_by_role("heading", name="总览").first.wait_for(timeout=60_000)
     assert page.get_by_text("Page not found").count() == 0
     assert page.outside == []

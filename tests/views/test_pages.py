@@ -246,9 +246,9 @@ def test_shipped_config_hides_error_details_and_table_downloads():
 
 def test_missing_page_notice(signed_in):
     at = app()
-    at.query_params["missing"] = "monitoring"
+    at.query_params["missing"] = "weekly"
     ok(at.run())
-    assert any("/monitoring 不存在或尚未开放" in w.value for w in at.warning)
+    assert any("/weekly 不存在或尚未开放" in w.value for w in at.warning)
 
 
 def test_configured_database_without_data_says_so(tmp_path):
