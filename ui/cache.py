@@ -99,6 +99,19 @@ def county_shapes():
     return _geo().counties()
 
 
+@st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)
+def county_map(code: str, as_of: date, highlight: str | None, height: int = 520):
+    """The county map of an indicator (a plotly figure, built once per indicator, date and viewer's county and
+    shared: st.plotly_chart only reads it; never mutate it)."""
+    from data_access.indicators import INDICATORS
+    from geo.figures import choropleth
+
+    ind = INDICATORS[code]
+    label = f"{ind.name}({'%' if ind.unit == '%' else ind.unit})"
+    return choropleth(county_shapes(), indicator_table(code, as_of), label=label, unit=ind.unit, better=ind.better,
+                      highlight=highlight, height=height)
+
+
 def township_shapes(county: str):
     """Synthetic township polygons of a county; read-only."""
     return _geo().townships(county)

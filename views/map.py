@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo.figures import choropleth, drill
+from geo.figures import drill
 from ui import cache, components, frame, people
 
 MAP_CONFIG = {"displayModeBar": False, "scrollZoom": True}
@@ -27,9 +27,7 @@ legend = f"{ind.name}({'%' if ind.unit == '%' else ind.unit})"
 table = cache.indicator_table(ind.code, as_of, worst_first=worst_first)
 left, right = st.columns([3, 2])
 with left:
-    fig = choropleth(cache.county_shapes(), table, label=legend, unit=ind.unit, better=ind.better,
-                     highlight=scope.county)
-    st.plotly_chart(fig, config=MAP_CONFIG, key="county_map")
+    st.plotly_chart(cache.county_map(ind.code, as_of, scope.county), config=MAP_CONFIG, key="county_map")
 with right:
     st.markdown(f"**各县(市)区{ind.name}**({period})")
     components.ranking_table(table, ind, area_label="县(市)区", key="county_table", highlight=scope.county)

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from data_access.indicators import INDICATORS
-from geo.figures import choropleth
 from ui import alerts, cache, components, frame
 
 scope = frame.require("overview")
@@ -21,10 +20,8 @@ left, right = st.columns([5, 6])
 with left:
     ind = INDICATORS["M1"]
     st.subheader("各县(市)区监测对象户数")
-    table = cache.indicator_table(ind.code, as_of)
-    fig = choropleth(cache.county_shapes(), table, label=f"{ind.name}({ind.unit})", unit=ind.unit, better=ind.better,
-                     height=560, highlight=scope.county)
-    st.plotly_chart(fig, config={"displayModeBar": False, "scrollZoom": False}, key="overview_map")
+    st.plotly_chart(cache.county_map(ind.code, as_of, scope.county, 560),
+                    config={"displayModeBar": False, "scrollZoom": False}, key="overview_map")
     components.definition(ind, as_of)
 with right:
     alerts.section(as_of)

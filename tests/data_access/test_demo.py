@@ -296,3 +296,22 @@ def test_water_ok_is_all_four_water_items(demo_dir):
     c = read(demo_dir, "monitoring", "SELECT water_ok, water_quantity_ok AND water_quality_ok AND water_convenience_ok "
              "AND water_reliability_ok AS four FROM guarantee_check")
     assert (c["water_ok"] == c["four"]).all() and (c["water_ok"] == 0).sum() > 0
+
+
+def test_the_loops_deliberate_problems_are_found_and_differ_by_county(demo_data):
+    from data_access import areas, loop
+
+    year = (date(DEMO_AS_OF.year, 1, 1), DEMO_AS_OF)
+    since_2021 = (date(2021, 1, 1), DEMO_AS_OF)
+    cov = loop.coverage(as_of=DEMO_AS_OF).set_index("code")
+    vis = loop.visits(as_of=DEMO_AS_OF).set_index("code")
+    m9 = loop.compliance(start=since_2021[0], end=since_2021[1], province=areas.province()).set_index("code")
+    alerts = loop.alert_checks(start=year[0], end=year[1]).set_index("code")
+    shares = {"M6": cov["with_measure"] / cov["settled"], "M8": cov["developmental"] / cov["able"],
+              "M10": vis["visited"] / vis["monitored"], "M11": alerts["timely"] / alerts["due"],
+              "M9": m9["violating"] / m9["eliminated"]}
+    for code, share in shares.items():
+        assert share.min() < share.max(), code  # the counties differ
+    assert (shares["M6"] < 1).any() and (shares["M10"] < 1).any() and (shares["M11"] < 1).any()
+    assert 0 < shares["M9"].mean() < 0.3  # problems to find, at a believable rate
+    assert all(m9[rule].sum() > 0 for rule in loop.RULES), m9.sum()  # every rule is broken somewhere
