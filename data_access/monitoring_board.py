@@ -11,9 +11,9 @@ import pandas as pd
 
 from data_access import areas, loop, monitoring
 from data_access.indicators import format_value
-from data_access.periods import week_start
+from data_access.periods import START, week_start
 
-PERIODS = {"week": "本周", "month": "本月", "year": "本年", "custom": "自定义"}
+PERIODS = {"week": "本周", "month": "本月", "year": "本年", "since2021": "2021年以来", "custom": "自定义"}
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,15 @@ class Filters:
 
 
 def period_start(kind: str, as_of: date, custom: date | None = None) -> date:
-    """First day of 本周, 本月, 本年 or a custom period ending on as_of."""
+    """First day of 本周, 本月, 本年, 2021年以来 or a custom period ending on as_of."""
     if kind == "week":
         return week_start(as_of)
     if kind == "month":
         return as_of.replace(day=1)
     if kind == "year":
         return date(as_of.year, 1, 1)
+    if kind == "since2021":
+        return min(START, as_of)
     if kind == "custom" and custom is not None:
         return min(custom, as_of)
     raise ValueError(f"unknown period {kind!r}")

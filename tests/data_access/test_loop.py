@@ -144,3 +144,13 @@ def test_the_new_indicators_on_the_map(backend):
     assert got["M8"] == {WK: pytest.approx(2 / 3), BL: 0.5} and got["M9"] == {WK: 0, BL: 1}
     assert got["M10"] == {WK: 0.5, BL: pytest.approx(2 / 3)} and got["M11"] == {WK: 0.4, BL: 0.0}
     assert all(indicators.INDICATORS[c].ranked for c in got)
+
+
+def test_period_starts():
+    from data_access.monitoring_board import period_start
+
+    assert period_start("week", D) == date(2026, 11, 23) and period_start("month", D) == date(2026, 11, 1)
+    assert period_start("year", D) == date(2026, 1, 1) and period_start("since2021", D) == date(2021, 1, 1)
+    assert period_start("custom", D, date(2027, 1, 1)) == D  # never after the as-of date
+    with pytest.raises(ValueError):
+        period_start("decade", D)

@@ -50,7 +50,7 @@ def test_matrix_of_levels_periods_and_dates(signed_in, demo_accounts, role):
     runs = 0
     for d in DATES:
         for township in (None, town):
-            for period in ("week", "year"):
+            for period in ("week", "year", "since2021"):
                 at.selectbox(key="mon_as_of").set_value(d)
                 if township is None:
                     at.selectbox(key="mon_township").set_value(None)
@@ -61,7 +61,7 @@ def test_matrix_of_levels_periods_and_dates(signed_in, demo_accounts, role):
                     show(at, section)
                     assert len(at.metric) == 8 and f"数据截至 {d.year}年{d.month}月{d.day}日" in text_of(at)
                     runs += 1
-    assert runs == 12 * len(SECTIONS)
+    assert runs == 18 * len(SECTIONS)
 
 
 def test_city_level_at_every_date_and_filter(signed_in):
