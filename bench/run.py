@@ -3,7 +3,8 @@
 Usage: python -m bench.run [--scales 1 10] [--runs 7]. Prints a table and writes data/bench.json (DESIGN.md §8).
 Per scale: the seed CLI runs in its own subprocess (timed as seed_s), then ONE child process (`--child`) measures
 every page with streamlit.testing.v1.AppTest: a fresh AppTest per run, after a warm-up run; warm keeps the caches,
-cold follows st.cache_data.clear() (st.cache_resource, the static geometry, is kept). Values are medians.
+cold follows st.cache_data.clear() and clearing the county-map figures (the static geometry in st.cache_resource
+is kept). Values are medians.
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ def child(out: Path, runs: int) -> None:
     """Measure floor and pages in this process; write medians and peak RSS to `out` as JSON."""
     import streamlit as st
 
+    from ui import cache
+
     logging.disable(logging.WARNING)  # hush bare-mode warnings ("missing ScriptRunContext") from clearing caches
     floor = out.parent / "floor_page.py"
     floor.write_text(FLOOR_PAGE, encoding="utf-8")
@@ -117,6 +120,7 @@ def child(out: Path, runs: int) -> None:
         for key, (script, page, as_of) in targets.items():
             if key != "floor":
                 st.cache_data.clear()
+                cache.county_map.clear()  # a resource cache, but of per-indicator figures: cold rebuilds them
                 times[key]["cold_ms"].append(timed_run(script, page, as_of))
             times[key]["warm_ms"].append(timed_run(script, page, as_of))
         last = " ".join(f"{k} {v['cold_ms'][-1]:.0f}/{v['warm_ms'][-1]:.0f}" for k, v in times.items() if v["cold_ms"])

@@ -54,16 +54,20 @@ def _limit(q, limit: int | None):
     return q if limit is None else q.limit(max(1, min(int(limit), MAX_LIMIT)))
 
 
-def _risks(case_ids: list[int]) -> dict[int, list[str]]:
-    if not case_ids:
-        return {}
-    q = select(CaseRisk.case_id, CaseRisk.risk).where(CaseRisk.case_id.in_(case_ids)).order_by(CaseRisk.id)
+def _grouped(q) -> dict[int, list[str]]:
+    """A (case id, value) query as {case id: [values in the query's order]}."""
     with engine("monitoring").connect() as conn:
         rows = conn.execute(q).all()
     out: dict[int, list[str]] = {}
-    for cid, risk in rows:
-        out.setdefault(cid, []).append(risk)
+    for cid, value in rows:
+        out.setdefault(cid, []).append(value)
     return out
+
+
+def _risks(case_ids: list[int]) -> dict[int, list[str]]:
+    if not case_ids:
+        return {}
+    return _grouped(select(CaseRisk.case_id, CaseRisk.risk).where(CaseRisk.case_id.in_(case_ids)).order_by(CaseRisk.id))
 
 
 def _cases(scope: Scope, county: str | None, cond, days, order, limit: int | None, *, township: str | None = None,
@@ -159,14 +163,8 @@ def no_developmental_cases(scope: Scope, *, as_of: date, county: str | None = No
 def _measures(case_ids: list[int], as_of: date) -> dict[int, list[str]]:
     if not case_ids:
         return {}
-    q = (select(MS.case_id, MS.category).where(MS.case_id.in_(case_ids), MS.started_on <= as_of)
-         .order_by(MS.started_on, MS.id))
-    with engine("monitoring").connect() as conn:
-        rows = conn.execute(q).all()
-    out: dict[int, list[str]] = {}
-    for cid, category in rows:
-        out.setdefault(cid, []).append(category)
-    return out
+    return _grouped(select(MS.case_id, MS.category).where(MS.case_id.in_(case_ids), MS.started_on <= as_of)
+                    .order_by(MS.started_on, MS.id))
 
 
 def violating_eliminations(scope: Scope, *, start: date, end: date, province: str | None, county: str | None = None,

@@ -11,6 +11,7 @@ import pandas as pd
 
 from data_access import areas, loop, monitoring
 from data_access.indicators import format_value
+from data_access.overview import CARD_COLUMNS
 from data_access.periods import START, week_start
 
 PERIODS = {"week": "本周", "month": "本月", "year": "本年", "since2021": "2021年以来", "custom": "自定义"}
@@ -83,9 +84,9 @@ def _rate(df: pd.DataFrame, num: str, den: str, col: str) -> None:
 
 
 def headline(f: Filters) -> pd.DataFrame:
-    """The loop's counts for the whole selection with their change against last week.
+    """The loop's counts for the whole selection with their change against last week, as KPI cards.
 
-    Columns: key, label, value, previous, better.
+    Columns: overview.CARD_COLUMNS (previous = the same period kind ending seven days earlier).
     """
     province = areas.province()
 
@@ -101,11 +102,16 @@ def headline(f: Filters) -> pd.DataFrame:
             "households": first(st, "households"), "overdue": first(st, "overdue"), "violating": first(m9, "violating")}
 
     now, before = counts(f), counts(f.week_before())
-    labels = [("discovered", "发现", "neutral"), ("decided", "作出认定", "neutral"), ("included", "纳入(县级审定)", "neutral"),
-              ("assisted", "开始帮扶", "neutral"), ("eliminated", "消除风险", "neutral"),
-              ("households", "在监测户数", "neutral"), ("overdue", "逾期未认定", "low"), ("violating", "违规消除", "low")]
-    return pd.DataFrame([(k, label, now[k], before[k], better) for k, label, better in labels],
-                        columns=["key", "label", "value", "previous", "better"])
+    cards = [("discovered", "发现", "neutral", "时段内发现的监测对象"),
+             ("decided", "作出认定", "neutral", "时段内作出认定(纳入或不予纳入)"),
+             ("included", "纳入(县级审定)", "neutral", "时段内县级审定纳入"),
+             ("assisted", "开始帮扶", "neutral", "时段内首次落实帮扶措施"),
+             ("eliminated", "消除风险", "neutral", "时段内消除风险"),
+             ("households", "在监测户数", "neutral", "统计时点在监测的户数"),
+             ("overdue", "逾期未认定", "low", "发现15天以上、统计时点仍未认定"),
+             ("violating", "违规消除", "low", "时段内消除风险但违反消除规则的户数")]
+    return pd.DataFrame([(k, label, now[k], before[k], "户", "较上周", better, definition, np.nan, np.nan, np.nan)
+                         for k, label, better, definition in cards], columns=CARD_COLUMNS)
 
 
 def funnel(f: Filters) -> pd.DataFrame:

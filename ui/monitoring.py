@@ -60,12 +60,7 @@ def period_text(f: Filters) -> str:
 
 def headline(f: Filters) -> None:
     """The loop's counts in the period with their change against last week."""
-    df = cache.board("headline", f).assign(unit="户", compare="较上周", definition="", target=float("nan"),
-                                           county_value=float("nan"), county_rank=float("nan"))
-    df["definition"] = ["时段内发现的监测对象", "时段内作出认定(纳入或不予纳入)", "时段内县级审定纳入",
-                        "时段内首次落实帮扶措施", "时段内消除风险", "统计时点在监测的户数", "发现15天以上仍未认定",
-                        "时段内消除风险但违反消除规则的户数"]
-    components.kpi_cards(df, per_row=4)
+    components.kpi_cards(cache.board("headline", f), per_row=4)
 
 
 def _table(df: pd.DataFrame, headers: dict[str, str], key: str, height: int | None = None) -> None:
