@@ -7,6 +7,8 @@ the page itself. /auth/device binds a presentation screen. ui/gate.py (browser c
 unknown addresses) sits in front of everything, and only trusted proxies may forward a client's address.
 """
 
+from pathlib import Path
+
 import streamlit as st
 import uvicorn.config
 from starlette.middleware import Middleware
@@ -35,6 +37,11 @@ class TrustedProxies(ProxyHeadersMiddleware):
 uvicorn.config.ProxyHeadersMiddleware = TrustedProxies
 
 DEVICE_DAYS = 400
+VENDOR = Path(__file__).resolve().parent / "assets" / "vendor"
+# browser libraries the maps load (assets/vendor/README.md): an allow-list of files, nothing else under it
+VENDOR_FILES = {p.relative_to(VENDOR).as_posix(): p for p in VENDOR.rglob("*")
+                if p.suffix in (".js", ".css", ".png")}
+MEDIA = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
 
 
 def _safe_next(value: str | None) -> str:
@@ -84,7 +91,15 @@ def device(request: Request) -> RedirectResponse:
     return response
 
 
+def vendor(request: Request) -> Response:
+    """A vendored browser library file (Leaflet and its plugins), cached by the browser for a day."""
+    path = VENDOR_FILES.get(request.path_params.get("path", ""))
+    if path is None:
+        return Response(status_code=404)
+    return Response(path.read_bytes(), media_type=MEDIA[path.suffix], headers={"Cache-Control": "public, max-age=86400"})
+
+
 ROUTES = [Route("/auth/establish", establish), Route("/auth/logout", logout, methods=["POST"]),
-          Route("/auth/device", device)]
+          Route("/auth/device", device), Route("/vendor/{path:path}", vendor)]
 app = st.App("app.py", routes=ROUTES,
              middleware=[Middleware(Gate, pages={p.url_path for p in PAGES})])

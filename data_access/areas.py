@@ -67,6 +67,21 @@ def regions(level: str, county: str | None = None) -> pd.DataFrame:
                                      "is_tuopin_village"])
 
 
+def names_with_townships(village_codes: list[str]) -> dict[str, str]:
+    """Names of these villages and of their townships (rows of the industry database carry only codes)."""
+    codes = sorted(set(village_codes) | {c[:9] for c in village_codes})
+    if not codes:
+        return {}
+    with engine("monitoring").connect() as conn:
+        return dict(conn.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all())
+
+
+def tuopin_counties() -> list[str]:
+    """Codes of the former poverty counties (脱贫县), whose I2 criterion is lower."""
+    df = regions("county")
+    return df.loc[df["is_tuopin_county"].astype(bool), "code"].tolist()
+
+
 def dataset_info() -> dict[str, str]:
     """Facts about the loaded monitoring data (source, data_date, ...); empty when unknown."""
     eng = engine("monitoring")

@@ -23,9 +23,11 @@ class Indicator:
     definition: str
     better: str  # high / low / neutral
     compute: Callable[..., pd.DataFrame]  # (as_of, level, county) -> code, numerator, denominator
-    period: str = "stock"  # stock (at D) / ytd (1 January to D) / year (D's year) / collective_year
+    period: str = "stock"  # stock (at D) / ytd (1 January to D) / year (D's year) / collective_year / metric_year
+    # / month (D's month) / month_ytd (January to D's month)
     people: bool = True  # counts (or rates over) households and persons: small village cells are hidden
     note: str = ""
+    levels: tuple[str, ...] = ("county", "township", "village")  # where the figure has a breakdown
 
     @property
     def ranked(self) -> bool:
@@ -79,12 +81,41 @@ def _specialty(as_of, level, county):
     return _ratio(industry.specialty(year=as_of.year, level=level, county=county), "specialty", None)
 
 
-def _projects(as_of, level, county):
-    return _ratio(industry.projects(as_of=as_of, level=level, county=county), "running", "finished")
+def _specialty_check(as_of, level, county):
+    df = industry.specialty_check(as_of=as_of, tuopin_counties=areas.tuopin_counties(), level=level, county=county)
+    return _ratio(df, "passing", "villages")
+
+
+def _growth(as_of, level, county):
+    year = industry.collective_year(as_of)
+    if year is None:
+        return pd.DataFrame(columns=["code", "numerator", "denominator"])
+    now = industry.collective(year=year, level=level, county=county)[["code", "operating_income"]]
+    before = industry.collective(year=year - 1, level=level, county=county)[["code", "operating_income"]]
+    df = now.merge(before, on="code", how="outer", suffixes=("", "_before")).fillna(0)
+    df["change"] = df["operating_income"] - df["operating_income_before"]
+    return _ratio(df, "change", "operating_income_before")
+
+
+def _projects(num: str, den: str):
+    return lambda as_of, level, county: _ratio(industry.projects(as_of=as_of, level=level, county=county), num, den)
+
+
+def _assets(as_of, level, county):
+    return _ratio(industry.assets(as_of=as_of, level=level, county=county), "owned", "assets")
+
+
+def _month(num: str, den: str):
+    return lambda as_of, level, county: _ratio(industry.county_month(as_of=as_of, level=level, county=county),
+                                               num, den)
 
 
 G_POP = "脱贫户和已纳入监测的户"
-INDICATORS: dict[str, Indicator] = {i.code: i for i in [
+def _order(ind: Indicator) -> tuple[int, int]:
+    return "MGI".index(ind.code[0]), int(ind.code[1:])
+
+
+INDICATORS: dict[str, Indicator] = {i.code: i for i in sorted([
     Indicator("M1", "监测对象户数", "户", "统计时点已纳入(县级审定)且尚未消除风险的监测对象户数", "neutral",
               _m("households")),
     Indicator("M2", "监测对象人数", "人", "上述监测对象户在统计时点的家庭成员数(统计时点以后出生的不计)", "neutral",
@@ -126,9 +157,23 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in [
               _collective("strong", True), period="collective_year", people=False),
     Indicator("I4", "集体经济薄弱村", "村", "上一完整年度村集体经营性收入低于5万元的行政村数(含空壳村)", "low",
               _collective("weak", False), period="collective_year", people=False),
-    Indicator("I6", "产业项目运营正常率", "%", "截至统计时点非在建项目中,状态为运营正常、已盘活或已整改的占比", "high", _projects,
+    Indicator("I2", "专业村达标率", "%",
+              "一村一品专业村(同I1)中,上一完整年度主导产业产值超过1000万元且占全村农业总产值50%以上的村所占比例;"
+              "脱贫县为超过700万元且30%以上。无年度指标的村计为未达标", "high", _specialty_check, period="metric_year",
               people=False),
-]}
+    Indicator("I5", "集体经营性收入增速", "%", "上一完整年度村集体经营性收入合计比再上一年度增长的百分比", "high", _growth,
+              period="collective_year", people=False),
+    Indicator("I6", "产业项目运营正常率", "%", "截至统计时点非在建项目中,状态为运营正常、已盘活或已整改的占比", "high",
+              _projects("running", "finished"), people=False),
+    Indicator("I7", "弱质闲置项目整改率", "%", "统计时点以前曾为弱质或闲置状态的项目中,统计时点状态为已盘活或已整改的占比", "high",
+              _projects("rectified", "troubled"), people=False),
+    Indicator("I8", "扶贫资产确权率", "%", "统计时点已形成的扶贫项目资产中,已明确所有权人的占比(流失、损毁资产另列)", "high",
+              _assets, people=False),
+    Indicator("I9", "衔接资金产业占比", "%", "本年1月至统计时点所在月份累计支出的衔接资金中,用于产业发展的占比(不低于60%)", "high",
+              _month("fund_industry", "fund_spent"), period="month_ytd", people=False, levels=("county",)),
+    Indicator("I10", "脱贫劳动力务工完成率", "%", "统计时点所在月份脱贫劳动力务工人数占该县当月目标任务的比例", "high",
+              _month("labour_employed", "labour_target"), period="month", people=False, levels=("county",)),
+], key=_order)}
 
 
 def period_label(code: str, as_of: date) -> str:
@@ -140,7 +185,16 @@ def period_label(code: str, as_of: date) -> str:
         return f"{as_of.year}年"
     if ind.period == "collective_year":
         year = industry.collective_year(as_of)
+        if code == "I5":
+            return f"{year}年度比{year - 1}年度" if year else f"{last_completed_year(as_of)}年度(无数据)"
         return f"{year}年度" if year else f"{last_completed_year(as_of)}年度(无数据)"
+    if ind.period == "metric_year":
+        year = industry.metric_year(as_of)
+        return f"{as_of.year}年专业村,{year}年度指标" if year else f"{as_of.year}年专业村(无年度指标)"
+    if ind.period == "month":
+        return f"{as_of.year}年{as_of.month}月"
+    if ind.period == "month_ytd":
+        return f"{as_of.year}年1月至{as_of.month}月"
     return f"截至{cn_date(as_of)}"
 
 

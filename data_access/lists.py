@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Date, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from data_access import loop, masking
+from data_access import areas, loop, masking
 from data_access.areas import in_area
 from data_access.db import engine
 from data_access.industry import WEAK_IDLE
@@ -371,16 +371,7 @@ def weak_projects(scope: Scope, *, as_of: date, county: str | None = None, limit
     with engine("industry").connect() as conn:
         rows = conn.execute(_limit(q, limit)).all()
     df = pd.DataFrame(rows, columns=["project_id", "village_code", "name", "industry", "status", "since", "investment"])
-    names = _region_names(df["village_code"].tolist())
+    names = areas.names_with_townships(df["village_code"].tolist())
     df["township"] = df["village_code"].str[:9].map(names)
     df["village"] = df["village_code"].map(names)
     return df[PROJECT_LIST]
-
-
-def _region_names(village_codes: list[str]) -> dict[str, str]:
-    """Names of these villages and their townships (projects live in the industry database)."""
-    codes = sorted(set(village_codes) | {c[:9] for c in village_codes})
-    if not codes:
-        return {}
-    with engine("monitoring").connect() as conn:
-        return dict(conn.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all())

@@ -33,6 +33,10 @@ class Settings:
     demo_seed: int = 20210101
     trusted_proxies: str = ""  # reverse proxies whose X-Forwarded-For is believed (addresses or networks, commas)
     province: str | None = None  # the province of the monitoring income line, when the data does not say
+    # upper bounds (元) of the collective-income tiers after 空壳 (0): 薄弱 under the first, ..., the last open-ended
+    collective_tiers: tuple[int, ...] = (50_000, 100_000, 200_000, 500_000, 1_000_000)
+    tile_url: str | None = None  # an intranet map tile server ({z}/{x}/{y}); none by default: boundaries only
+    tile_attribution: str = ""
 
 
 def _secrets() -> dict:
@@ -80,7 +84,32 @@ def load_settings() -> Settings:
         demo_seed=int(get("DASHBOARD_DEMO_SEED", "20210101")),
         trusted_proxies=_proxies(get("DASHBOARD_TRUSTED_PROXIES", "") or ""),
         province=get("DASHBOARD_PROVINCE") or None,
+        collective_tiers=_tiers(get("DASHBOARD_COLLECTIVE_TIERS", "50000,100000,200000,500000,1000000") or ""),
+        tile_url=_tile_url(get("DASHBOARD_TILE_URL") or None),
+        tile_attribution=get("DASHBOARD_TILE_ATTRIBUTION", "") or "",
     )
+
+
+def _tiers(value: str) -> tuple[int, ...]:
+    """Increasing positive bounds; the first is 5万 and 10万 one of them, so the tiers agree with I3 and I4."""
+    try:
+        bounds = tuple(int(v) for v in value.split(",") if v.strip())
+    except ValueError as e:
+        raise SettingsError(f"DASHBOARD_COLLECTIVE_TIERS must be whole numbers of 元 separated by commas: {value!r}") from e
+    if not bounds or any(b <= 0 for b in bounds) or list(bounds) != sorted(set(bounds)):
+        raise SettingsError(f"DASHBOARD_COLLECTIVE_TIERS must be increasing positive bounds: {value!r}")
+    if bounds[0] != 50_000 or 100_000 not in bounds:
+        raise SettingsError("DASHBOARD_COLLECTIVE_TIERS must start at 50000 (薄弱村) and include 100000 (I3)")
+    return bounds
+
+
+def _tile_url(value: str | None) -> str | None:
+    """An http(s) tile URL template with {z}, {x} and {y}."""
+    if value is None:
+        return None
+    if not value.startswith(("http://", "https://", "/")) or not all(k in value for k in ("{z}", "{x}", "{y}")):
+        raise SettingsError("DASHBOARD_TILE_URL must be an http(s) or /path URL template with {z}, {x} and {y}")
+    return value
 
 
 def _proxies(value: str) -> str:

@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access import areas, indicators, lists, monitoring_board, overview, periods
+from data_access import areas, collective_board, indicators, lists, monitoring_board, overview, ovop, periods, project_board
+from data_access.settings import settings
 
 TTL = 600  # seconds: imports refresh summaries; ten minutes later every page shows them
 
@@ -85,6 +86,46 @@ def rows(name: str, scope, **kwargs) -> pd.DataFrame:
     if name not in ROWS:
         raise ValueError(f"unknown list {name!r}")
     return getattr(lists, name)(scope, **kwargs)
+
+
+INDUSTRY = {
+    "ovop_years": ovop.years, "ovop_progress": ovop.progress, "ovop_growth": ovop.growth,
+    "ovop_industries": ovop.industries, "ovop_by_county": ovop.industries_by_county, "ovop_criteria": ovop.criteria,
+    "ovop_chains": ovop.chains, "ovop_metric_year": ovop.metric_year, "ovop_cards": ovop.cards,
+    "collective_years": collective_board.years, "tiers": collective_board.tiers, "tier_table": collective_board.tier_table,
+    "tier_moves": collective_board.tier_moves, "structure": collective_board.structure,
+    "development_types": collective_board.development_types, "top_bottom": collective_board.top_bottom,
+    "village_tiers": collective_board.village_tiers, "collective_default_year": collective_board.default_year,
+    "collective_cards": collective_board.cards, "project_cards": project_board.cards,
+    "status_table": project_board.status_table, "asset_table": project_board.asset_table,
+    "asset_classes": project_board.asset_classes, "pv_year": project_board.pv_year, "pv_table": project_board.pv_table,
+    "pv_stations": project_board.pv_stations, "monthly": project_board.monthly,
+}
+SCOPED = {"troubled": project_board.troubled, "asset_problems": project_board.asset_problems,
+          "project_points": project_board.project_points}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=2000)
+def industry(name: str, *args, **kwargs):
+    """An aggregate of the industry pages (ovop, collective_board, project_board; names in INDUSTRY)."""
+    if name not in INDUSTRY:
+        raise ValueError(f"unknown industry query {name!r}")
+    return INDUSTRY[name](*args, **kwargs)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=2000)
+def scoped(name: str, scope, **kwargs) -> pd.DataFrame:
+    """Project and asset rows for one caller: the scope is part of the key, so no one gets another's rows."""
+    if name not in SCOPED:
+        raise ValueError(f"unknown list {name!r}")
+    return SCOPED[name](scope, **kwargs)
+
+
+def map_settings() -> dict[str, str | None]:
+    """Where the folium maps load Leaflet from (under the app's base path) and the optional intranet tile layer."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return dict(assets=f"/{base}/vendor" if base else "/vendor", tile_url=settings().tile_url,
+                attribution=settings().tile_attribution)
 
 
 def _geo():

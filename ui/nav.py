@@ -30,6 +30,10 @@ PAGES = [
     PageSpec("map", "views/map.py", "县域地图", ":material/map:", "map", ALL - {"screen"}, "监测总览"),
     PageSpec("monitoring", "views/monitoring.py", "防返贫监测", ":material/health_and_safety:", "monitoring",
              ALL - {"screen"}, "专题"),
+    PageSpec("ovop", "views/ovop.py", "一村一品", ":material/agriculture:", "ovop", ALL - {"screen"}, "专题"),
+    PageSpec("collective", "views/collective.py", "村级集体经济", ":material/account_balance:", "collective",
+             ALL - {"screen"}, "专题"),
+    PageSpec("projects", "views/projects.py", "产业项目与资产", ":material/factory:", "projects", ALL - {"screen"}, "专题"),
     PageSpec("admin", "views/admin.py", "系统管理", ":material/admin_panel_settings:", "admin",
              frozenset({"admin"}), "系统"),
 ]

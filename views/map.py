@@ -32,7 +32,9 @@ with right:
     st.markdown(f"**各县(市)区{ind.name}**({period})")
     components.ranking_table(table, ind, area_label="县(市)区", key="county_table", highlight=scope.county)
 
-if county is not None:
+if county is not None and "township" not in ind.levels:
+    st.info(f"{ind.name}按县(市)区统计,没有乡镇和村的分项数据;请在上表查看各县(市)区数值。", icon=":material/info:")
+elif county is not None:
     name = components.county_names()[county]
     st.subheader(f"{components.md(name)}:乡镇与村")
     st.caption("乡镇边界和村位置为程序生成的示意几何(合成),仅用于展示分布,不代表真实行政边界。")

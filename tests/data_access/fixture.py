@@ -306,6 +306,8 @@ COLLECTIVE = [
     _income(8, A1, 2024, 0),
     _income(9, B1, 2024, 150_000),  # the only strong village of 2024
     _income(10, C2, 2024, 80_000),
+    _income(13, A2, 2024, 200_000),  # strong in 2024, weak in 2025: fell back
+    _income(14, E2, 2024, 20_000),  # weak in 2024, 99,999 in 2025: left the weak tier
     _income(11, A1, 2026, 500_000, quarter=1),  # quarterly rows never count as a year
     _income(12, B1, 2026, 10_000, quarter=2),
 ]
@@ -324,11 +326,30 @@ SPECIALTY = [
     _specialty(5, C2, 2026, "认定"),
 ]
 
+def _metric(sid, year, output, agri):
+    return dict(specialty_village_id=sid, year=year, industry_output=float(output), agri_output=float(agri),
+                households_engaged=100, households_total=200, per_capita_income=18_000.0,
+                county_per_capita_income=16_000.0, chain_production=True, chain_processing=sid == 2,
+                chain_circulation=True, chain_service=False, brand="望奎玉米" if sid == 2 else None,
+                certification="绿色" if sid != 5 else None, cooperatives=2, households_linked=80)
+
+
+# I2 boundaries (WK is a 脱贫县: > 700万 and >= 30%; BL: > 1000万 and >= 50%)
+SPECIALTY_METRICS = [
+    _metric(1, 2025, 7_000_000, 10_000_000),  # output exactly 700万: fails
+    _metric(2, 2025, 9_000_000, 30_000_000),  # share exactly 30%: passes
+    _metric(5, 2025, 10_000_000, 20_000_000),  # output exactly 1000万: fails
+    _metric(5, 2026, 10_000_001, 20_000_002),  # share exactly 50%: passes (counts only once 2026 has closed)
+    _metric(1, 2026, 7_000_001, 23_333_336),  # 30.0000009%: passes
+    _metric(3, 2025, 50_000_000, 60_000_000),  # a 培育 village: never counts
+]
+
 TARGETS = [
     dict(county_code=WK, year=2026, indicator="I1", target=3.0),
     dict(county_code=BL, year=2026, indicator="I1", target=2.0),
     dict(county_code=WK, year=2025, indicator="I1", target=1.0),
     dict(county_code=WK, year=2026, indicator="I3", target=0.5),  # another indicator
+    dict(county_code=WK, year=2025, indicator="I3", target=0.6),
 ]
 
 
@@ -353,6 +374,46 @@ STATUS_CHANGES = [
     dict(id=9, project_id=5, changed_on=d(12, 15), status="在建"),  # p5 starts after D: invisible at D
     dict(id=10, project_id=6, changed_on=d(1, 1, 2025), status="弱质"),
     dict(id=11, project_id=6, changed_on=d(7, 1), status="已整改"),
+]
+
+
+def _asset(aid, project, village, owner, state="正常", formed=date(2025, 1, 1), disposal=None, approved=None):
+    return dict(id=aid, project_id=project, county_code=village[:6], village_code=village, asset_class="经营性",
+                kind="温室大棚", value=100_000.0, owner=owner, state=state, yearly_income=5_000.0, formed_on=formed,
+                disposal=disposal, disposal_approved=approved)
+
+
+# I8 at D: WK 2 of 3 owned; BL 2 of 2 (a6 is formed after D)
+ASSETS = [
+    _asset(1, 2, B1, "红星村股份经济合作社"),
+    _asset(2, 2, B1, None, state="闲置"),
+    _asset(3, 6, B2, "永安村股份经济合作社", state="损毁", disposal="报损", approved=False),
+    _asset(4, 3, C1, "新华村股份经济合作社", state="流失"),
+    _asset(5, 4, C2, "胜利村股份经济合作社", formed=D),
+    _asset(6, 4, C2, None, formed=d(12, 1)),
+]
+PV_STATIONS = [dict(id=1, village_code=A1, county_code=WK, kw=200.0, built_year=2019),
+               dict(id=2, village_code=C1, county_code=BL, kw=100.0, built_year=2020)]
+PV_YEARS = [dict(station_id=1, year=2025, generation_kwh=240_000.0, income=90_000.0, use_public_jobs=54_000.0,
+                 use_public_works=27_000.0, use_rewards=9_000.0),
+            dict(station_id=2, year=2025, generation_kwh=60_000.0, income=22_000.0, use_public_jobs=22_000.0,
+                 use_public_works=0.0, use_rewards=0.0),
+            dict(station_id=1, year=2024, generation_kwh=230_000.0, income=86_000.0, use_public_jobs=50_000.0,
+                 use_public_works=26_000.0, use_rewards=10_000.0)]
+
+
+def _month(county, month, employed, target, spent, industry_spent):
+    return dict(county_code=county, month=d(month, 1), labour_employed=employed, labour_target=target,
+                fund_spent=float(spent), fund_industry=float(industry_spent), consumption_sales=1_000_000.0,
+                purchase_832=50_000.0, purchase_reserved=100_000.0)
+
+
+# I9 (floor 60%) and I10 at D: WK November 900/1000 and exactly 60%; BL November 1200/1000 and 55%
+COUNTY_MONTHLY = [
+    _month(WK, 10, 950, 1000, 800_000, 500_000),
+    _month(WK, 11, 900, 1000, 1_000_000, 600_000),
+    _month(BL, 11, 1200, 1000, 2_000_000, 1_100_000),
+    _month(BL, 12, 1300, 1000, 2_500_000, 1_600_000),  # after D
 ]
 
 # ---- app ----
@@ -385,7 +446,9 @@ def insert_all(engines: dict[str, Engine]) -> None:
                        (mm.DepartmentAlert, ALERTS), (mm.GuaranteeCheck, CHECKS),
                        (mm.DatasetInfo, DATASET_INFO)],
         "industry": [(im.CollectiveIncome, COLLECTIVE), (im.SpecialtyVillage, SPECIALTY), (im.CountyTarget, TARGETS),
-                     (im.IndustryProject, PROJECTS), (im.ProjectStatusChange, STATUS_CHANGES)],
+                     (im.IndustryProject, PROJECTS), (im.ProjectStatusChange, STATUS_CHANGES),
+                     (im.SpecialtyMetric, SPECIALTY_METRICS), (im.ProjectAsset, ASSETS), (im.PvStation, PV_STATIONS),
+                     (im.PvYear, PV_YEARS), (im.CountyMonthly, COUNTY_MONTHLY)],
         "app": [(am.KeyTask, TASKS)],
     }
     for name, tables in plan.items():

@@ -271,7 +271,7 @@ def test_collective(backend):
         BL: dict(zip(cols, (3, 1, 0, 0, 269_999))),
     }
     assert column(industry.collective(year=2025, level="township", county=WK), "strong") == {WK_ZHEN: 0, WK_XIANG: 2}
-    assert column(industry.collective(year=2024, level="city"), "strong") == {fx.CITY: 1}  # B1 15万
+    assert column(industry.collective(year=2024, level="city"), "strong") == {fx.CITY: 2}  # B1 15万, A2 20万
 
 
 def test_specialty(backend):
@@ -288,17 +288,24 @@ def test_specialty_targets(backend):
 
 
 def test_projects_status_at_d(backend):
-    cols = ("finished", "running", "weak_idle")
+    cols = ("finished", "running", "weak_idle", "troubled", "rectified", "investment", "revenue")
     assert by_code(industry.projects(as_of=D)) == {
         # p1 在建; p2 运营正常; p6 弱质 -> 已整改 (07-01); p5's first status is after D
-        WK: dict(zip(cols, (2, 2, 0))),
+        WK: dict(zip(cols, (2, 2, 0, 1, 1, 1_500_000, 90_000))),
         # p3 运营正常 -> 闲置 (06-01); p4 闲置 at D (已盘活 only 12-10)
-        BL: dict(zip(cols, (2, 0, 2))),
+        BL: dict(zip(cols, (2, 0, 2, 2, 0, 1_000_000, 60_000))),
     }
     # at 12-31 p4 is 已盘活 and p5 在建
-    assert by_code(industry.projects(as_of=date(2026, 12, 31)))[BL] == dict(zip(cols, (2, 1, 1)))
+    assert by_code(industry.projects(as_of=date(2026, 12, 31)))[BL] == dict(zip(cols, (2, 1, 1, 2, 1, 1e6, 6e4)))
     assert by_code(industry.projects(as_of=D, level="village", county=WK)) == {
-        A1: dict(zip(cols, (0, 0, 0))), B1: dict(zip(cols, (1, 1, 0))), B2: dict(zip(cols, (1, 1, 0)))}
+        A1: dict(zip(cols, (0, 0, 0, 0, 0, 5e5, 3e4))), B1: dict(zip(cols, (1, 1, 0, 0, 0, 5e5, 3e4))),
+        B2: dict(zip(cols, (1, 1, 0, 1, 1, 5e5, 3e4)))}
+
+
+def test_projects_status_changed_on_the_as_of_date(backend):
+    # p4 becomes 已盘活 on 12-10: counted on that very day, not the day before
+    assert column(industry.projects(as_of=date(2026, 12, 10)), "rectified")[BL] == 1
+    assert column(industry.projects(as_of=date(2026, 12, 9)), "rectified")[BL] == 0
 
 
 # ---------------------------------------------------------------- tasks
@@ -481,7 +488,7 @@ def test_kpis(backend):
     }
     assert df.loc["I1", "target"] == 5
     assert df.loc["I3", "label"] == "2025年度经营性收入10万元以上村"
-    assert (df.loc["I3", "value"], df.loc["I3", "previous"]) == (3 / 8, 1 / 8)  # B1 B2 C2 / B1 of 8 villages
+    assert (df.loc["I3", "value"], df.loc["I3", "previous"]) == (3 / 8, 2 / 8)  # B1 B2 C2 / B1 A2 of 8 villages
     # T1: 2 on time of 6 due at D; 1 of 4 at D-7
     assert (df.loc["T1", "value"], df.loc["T1", "previous"]) == (pytest.approx(2 / 6), 0.25)
     assert df["county_value"].isna().all()
@@ -499,9 +506,9 @@ def test_kpis_for_a_county(backend):
 
 
 def test_kpis_without_a_previous_year_is_nan(backend):
-    # at 2025-06-29 the figures are 2024's (B1 strong, 1 of 8); 2023 has none: no comparison, not 0%
+    # at 2025-06-29 the figures are 2024's (B1 and A2 strong, 2 of 8); 2023 has none: no comparison, not 0%
     i3 = overview.kpis(as_of=date(2025, 6, 29)).set_index("key").loc["I3"]
-    assert i3["value"] == 1 / 8 and math.isnan(i3["previous"])
+    assert i3["value"] == 2 / 8 and math.isnan(i3["previous"])
     assert i3["label"] == "2024年度经营性收入10万元以上村"
 
 

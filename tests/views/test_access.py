@@ -16,6 +16,9 @@ ALLOWED = {
     "overview": {"admin", "office", "county", "leader", "screen"},
     "map": {"admin", "office", "county", "leader"},
     "monitoring": {"admin", "office", "county", "leader"},
+    "ovop": {"admin", "office", "county", "leader"},
+    "collective": {"admin", "office", "county", "leader"},
+    "projects": {"admin", "office", "county", "leader"},
     "admin": {"admin"},
 }
 
