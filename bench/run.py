@@ -26,6 +26,9 @@ PAGES = {  # page URL -> page file relative to app.py; a new page is one line he
     "/": "views/overview.py",
     "/map": "views/map.py",
     "/monitoring": "views/monitoring.py",
+    "/ovop": "views/ovop.py",
+    "/collective": "views/collective.py",
+    "/projects": "views/projects.py",
 }
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

@@ -44,7 +44,8 @@ def progress(*, year: int, county: str | None = None) -> pd.DataFrame:
     """Specialty villages per county at the end of the year (recognised in or before it) against its target.
 
     Columns: code, name, specialty (I1), target, gap (target - specialty, 0 when met), the three LEVELS (of the
-    recognised villages) and the three STATUSES (培育 included); a last row 全市 (code None) with the sums.
+    recognised villages) and the three STATUSES (培育 included); a last row 全市 (code None) with the sums (its
+    gap the sum of the counties' gaps).
     """
     q = (select(SV.county_code, SV.level, SV.status, func.count())
          .where(SV.year_recognised <= year, in_county(SV.village_code, county))
@@ -63,10 +64,10 @@ def progress(*, year: int, county: str | None = None) -> pd.DataFrame:
     for status in STATUSES:
         sel = counts[counts["status"] == status]
         out[status] = out["code"].map(sel.groupby("code")["n"].sum()).fillna(0).astype(int)
-    if county is None:
+    out["gap"] = (out["target"] - out["specialty"]).clip(lower=0)
+    if county is None:  # the city's gap is what the lagging counties still need, not the net of all counties
         total = out.drop(columns=["code", "name"]).sum(numeric_only=True, min_count=1)
         out = pd.concat([out, pd.DataFrame([{"code": None, "name": "全市", **total.to_dict()}])], ignore_index=True)
-    out["gap"] = (out["target"] - out["specialty"]).clip(lower=0)
     return out
 
 

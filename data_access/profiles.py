@@ -93,6 +93,7 @@ def project(scope: Scope, project_id: int, *, as_of: date) -> dict:
                     .where(AS.project_id == row["id"], AS.formed_on <= as_of).order_by(AS.id),
                     ["asset_id", "asset_class", "kind", "value", "owner", "state", "disposal", "formed_on"])
     assets["owner"] = assets["owner"].fillna("(未明确)")
+    assets["disposal"] = assets["disposal"].fillna("—")
     names = areas.names_with_townships([row["village_code"]])
     info = dict(row) | dict(status=history["status"].iloc[-1], since=history["changed_on"].iloc[-1],
                             village=names.get(row["village_code"], ""),

@@ -81,16 +81,26 @@ def _num(v) -> bool:
     return v is not None and not pd.isna(v)
 
 
-def clicked(layers: list[Layer], lat: float, lon: float) -> tuple[str, str | int] | None:
-    """The marker at a clicked position: ("project", id) or ("village", code); None when nothing is there."""
-    best, best_d = None, 1e-9
+def clicked(layers: list[Layer], lat: float, lon: float, tooltip: str | None = None,
+            within: float = 0.1) -> tuple[str, str | int] | None:
+    """The marker a click hit: ("project", id) or ("village", code); None when none is near.
+
+    Leaflet reports where the mouse was (not the marker's centre) and the marker's tooltip, which is its title:
+    the nearest marker with that title, within `within` degrees.
+    """
+    best, best_d = None, within ** 2
     for layer in layers:
-        if layer.points.empty:
+        pts = layer.points
+        if pts.empty:
             continue
-        d = (layer.points["lat"] - lat) ** 2 + (layer.points["lon"] - lon) ** 2
+        if tooltip is not None:
+            pts = pts[pts["title"].astype(str) == tooltip]
+            if pts.empty:
+                continue
+        d = (pts["lat"] - lat) ** 2 + (pts["lon"] - lon) ** 2
         i = d.idxmin()
         if d[i] <= best_d:
-            row = layer.points.loc[i]
+            row = pts.loc[i]
             best = ("project", int(row["project_id"])) if "project_id" in row.index else ("village", row["village_code"])
             best_d = d[i]
     return best

@@ -66,11 +66,11 @@ def popup_html(title: str, lines: list[str]) -> str:
 
 
 def village_map(*, outlines: list[Outline], layers: list[Layer], tiles: str | None = None, attribution: str = "",
-                assets: str = "/vendor", height: int = 560) -> folium.Map:
+                assets: str = "/vendor") -> folium.Map:
     """The map: outlines (county, township) and point layers with clustered circle markers, a layer control, and
     the view fitted to the first outline. Only layers with points appear in the control."""
-    m = OfflineMap(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True, assets=assets,
-                   height=height)
+    m = OfflineMap(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True, assets=assets, maxZoom=18,
+                   minZoom=6, zoomSnap=0.25)
     if tiles:
         folium.TileLayer(tiles=tiles, attr=html.escape(attribution) or "内网底图", name="底图", overlay=False).add_to(m)
     for o in outlines:
@@ -83,7 +83,7 @@ def village_map(*, outlines: list[Outline], layers: list[Layer], tiles: str | No
         if layer.points.empty:
             continue
         cluster = OfflineCluster(name=html.escape(layer.name), show=layer.show, assets=assets,
-                                 options=dict(maxClusterRadius=40, disableClusteringAtZoom=12,
+                                 options=dict(maxClusterRadius=35, disableClusteringAtZoom=9,
                                               showCoverageOnHover=False))
         for p in layer.points.itertuples():
             folium.CircleMarker(location=(p.lat, p.lon), radius=layer.radius, color="#ffffff", weight=1,
@@ -94,7 +94,7 @@ def village_map(*, outlines: list[Outline], layers: list[Layer], tiles: str | No
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     if outlines:
         minx, miny, maxx, maxy = outlines[0].gdf.total_bounds
-        m.fit_bounds([(miny, minx), (maxy, maxx)])
+        m.fit_bounds([(miny, minx), (maxy, maxx)], padding=(16, 16))
     return m
 
 

@@ -179,3 +179,14 @@ def test_sign_out_only_by_a_post_from_this_site(demo_data):
                                  headers={"Origin": "http://dash.example"}))
     assert own.status_code == 204 and 'rrd_session=""' in own.headers["set-cookie"]
     assert accounts.resume(session) is None, "the token is revoked, not only the cookie cleared"
+
+
+def test_only_component_pages_may_be_framed_and_only_by_the_app():
+    # the folium map is a Streamlit component: an iframe of the app's own /component/ page
+    _, headers, _ = _through_gate("/component/streamlit_folium.st_folium/index.html")
+    assert headers["x-frame-options"] == ["SAMEORIGIN"]
+    assert "frame-ancestors 'self';" in headers["content-security-policy"][0]
+    for path in ("/", "/ovop", "/vendor/leaflet-1.9.4/leaflet.js", "/componentx"):
+        _, headers, _ = _through_gate(path, accept="*/*")
+        assert headers["x-frame-options"] == ["DENY"], path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"][0], path

@@ -19,7 +19,9 @@ MISSING = "missing"  # query parameter of the overview naming the address that d
 RESERVED = frozenset({"_stcore", "static", "media", "component", "app", "auth", "oauth2callback", "vendor"})
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' {ws}; worker-src 'self' blob:; "
-       "frame-src 'self' blob: data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+       "frame-src 'self' blob: data:; frame-ancestors {ancestors}; base-uri 'self'; form-action 'self'; object-src 'none'")
+# Streamlit components (the folium map) are pages the app frames itself: only they may be framed, by the app only
+FRAMED = "component"
 
 
 class Gate:
@@ -30,6 +32,13 @@ class Gate:
 
     def _base(self) -> str:
         return (st.config.get_option("server.baseUrlPath") or "").strip("/")
+
+    def _first_segment(self, path: str) -> str:
+        """The first path segment after the base path."""
+        base, path = self._base(), path.strip("/")
+        if base and (path == base or path.startswith(base + "/")):
+            path = path[len(base):].strip("/")
+        return path.split("/")[0]
 
     def _unknown(self, scope, headers: dict) -> str | None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -56,11 +65,14 @@ class Gate:
         host = headers.get(b"host", b"").decode("latin-1")
         https = scope.get("scheme") == "https"
 
+        framed = self._first_segment(scope["path"]) == FRAMED
+        policy = CSP.format(ws=f"ws://{host} wss://{host}", ancestors="'self'" if framed else "'none'")
+
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                extra = [(b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"),
-                         (b"referrer-policy", b"same-origin"),
-                         (b"content-security-policy", CSP.format(ws=f"ws://{host} wss://{host}").encode("latin-1"))]
+                extra = [(b"x-frame-options", b"SAMEORIGIN" if framed else b"DENY"),
+                         (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+                         (b"content-security-policy", policy.encode("latin-1"))]
                 content_type = dict(message.get("headers") or []).get(b"content-type", b"")
                 if wants_cookie and content_type.startswith(b"text/html"):
                     cookie = (f"{BROWSER_COOKIE}={secrets.token_urlsafe(24)}; Path=/; HttpOnly; SameSite=Strict"

@@ -14,7 +14,6 @@ from data_access.scope import AccessDenied, Scope
 from ui import cache, components, profiles
 
 AREA = {True: "乡镇", False: "县(市)区"}  # the area column: townships within a county, counties for the city
-KINDS = ("text", "int", "money", "pct", "num", "date")
 
 
 @dataclass(frozen=True)
@@ -193,13 +192,14 @@ def village_map(scope: Scope, p: Picked, *, own: str, years: dict[str, int | Non
     elif not scope.sees_rows_of(p.county):
         notes.append("产业项目图层仅对领导小组办公室和本县(市)区账号显示")
     st.caption(components.md("右上角可切换图层;点击标记查看档案。乡镇边界和村位置为程序生成的示意几何。" + ";".join(notes)))
-    out = st_folium(fig, key=key, height=560, use_container_width=True, returned_objects=["last_object_clicked"])
+    out = st_folium(fig, key=key, height=560, use_container_width=True,
+                    returned_objects=["last_object_clicked", "last_object_clicked_tooltip"])
     for layer in layers:
         if layer.show and layer.legend:
             st.markdown(legend_html(layer), unsafe_allow_html=True)
     where = (out or {}).get("last_object_clicked")
     if where:
-        hit = il.clicked(layers, float(where["lat"]), float(where["lng"]))
+        hit = il.clicked(layers, float(where["lat"]), float(where["lng"]), out.get("last_object_clicked_tooltip"))
         if hit:
             with st.container(border=True):
                 if hit[0] == "project":

@@ -1,15 +1,11 @@
 """村级集体经济: villages by operating-income tier against the I3 target, the weak and hollow villages that moved,
 income structure and development types, growth (I5) with each county's top and bottom villages, and the map."""
 
-import html
-
-import plotly.graph_objects as go
 import streamlit as st
 
 from geo.industry_layers import TIER_COLOURS
-from ui import cache, components, frame, industry
+from ui import cache, charts, components, frame, industry
 
-CHART = {"displayModeBar": False}
 SECTIONS = {"tiers": "收入分档", "moves": "薄弱村变化", "structure": "收入结构", "growth": "增速与排行", "map": "村级地图"}
 
 scope = frame.require("collective")
@@ -35,12 +31,9 @@ if shown == "tiers":
             *([] if p.county else [("target", f"{p.year}年目标", "pct")])]
     industry.table(scope, df, cols, key="coll_tiers", title="村级集体经济收入分档", p=p, period=year)
     body = df[df["code"].notna()]
-    fig = go.Figure([go.Bar(y=[html.escape(n) for n in body["name"]], x=body[label], name=label, orientation="h",
-                            marker_color=TIER_COLOURS[min(i, len(TIER_COLOURS) - 1)],
-                            hovertemplate="%{y}:%{x} 个村<extra>" + label + "</extra>") for i, label in enumerate(labels)])
-    fig.update_layout(barmode="stack", height=80 + 30 * len(body), margin=dict(l=10, r=10, t=10, b=10), font=dict(size=14),
-                      legend=dict(orientation="h"), yaxis=dict(autorange="reversed"), xaxis=dict(tickformat=",d"))
-    st.plotly_chart(fig, config=CHART, key="coll_tier_chart")
+    fig = charts.stacked_bars(body, name="name", parts=labels, unit="个村",
+                              colours=[TIER_COLOURS[min(i, len(TIER_COLOURS) - 1)] for i in range(len(labels))])
+    st.plotly_chart(fig, config=charts.CONFIG, key="coll_tier_chart")
 elif shown == "moves":
     industry.year_caption(f"{year}与{p.year - 1}年度对比:返回薄弱(经营性收入从5万元以上降到5万元以下)、转为空壳在前,"
                           "脱离薄弱、空壳转薄弱在后;两年都有数据的村。")

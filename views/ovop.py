@@ -1,15 +1,10 @@
 """一村一品: specialty villages against each county's target, leading industries, the criteria check village by
 village, chains and 联农带农, and the village map."""
 
-import html
-
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
-from ui import cache, components, frame, industry
+from ui import cache, charts, components, frame, industry
 
-CHART = {"displayModeBar": False}
 SECTIONS = {"progress": "目标进度", "industries": "主导产业", "criteria": "达标核查", "chains": "产业链与联农带农", "map": "村级地图"}
 
 scope = frame.require("ovop")
@@ -32,25 +27,16 @@ if shown == "progress":
     industry.table(scope, df, cols, key="ovop_progress", title="一村一品专业村目标进度", p=p, period=f"{p.year}年")
     growth = cache.industry("ovop_growth", year=p.year, county=p.county)
     st.markdown("**2021年以来专业村数量**(各年末累计)")
-    fig = px.line(growth.assign(name=growth["name"].map(html.escape)), x="year", y="specialty", color="name",
-                  markers=True, labels={"year": "年度", "specialty": "专业村(个)", "name": "县(市)区"})
-    fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), font=dict(size=14), xaxis=dict(dtick=1),
-                      yaxis=dict(tickformat=",d"))
-    st.plotly_chart(fig, config=CHART, key="ovop_growth_chart")
+    fig = charts.lines(growth, x="year", y="specialty", series="name", unit="个", y_title="专业村(个)", legend="县(市)区")
+    st.plotly_chart(fig, config=charts.CONFIG, key="ovop_growth_chart")
 elif shown == "industries":
     industry.year_caption(f"{p.year}年末已认定专业村的主导产业(按村计)。")
     df = cache.industry("ovop_industries", year=p.year, county=p.county)
     if df.empty:
         st.caption("没有已认定的专业村。")
     else:
-        cats = df.groupby("category")["villages"].sum()
-        tree = go.Figure(go.Treemap(
-            labels=[html.escape(c) for c in cats.index] + [html.escape(x) for x in df["industry"]],
-            parents=[""] * len(cats) + [html.escape(x) for x in df["category"]],
-            values=list(cats) + list(df["villages"]), branchvalues="total",
-            texttemplate="%{label}<br>%{value} 个村", hovertemplate="%{label}:%{value} 个村<extra></extra>"))
-        tree.update_layout(height=420, margin=dict(l=4, r=4, t=4, b=4), font=dict(size=16))
-        st.plotly_chart(tree, config=CHART, key="ovop_tree")
+        tree = charts.treemap(df, parent="category", child="industry", value="villages", unit="个村")
+        st.plotly_chart(tree, config=charts.CONFIG, key="ovop_tree")
         industry.table(scope, df, [("category", "类别", "text"), ("industry", "主导产业", "text"), ("villages", "专业村", "int"),
                                    ("counties", "涉及县(市)区", "int")], key="ovop_industry_table", title="专业村主导产业",
                        p=p, period=f"{p.year}年")

@@ -150,8 +150,8 @@ def assets(rng, prj: pd.DataFrame, hist: pd.DataFrame, problem: float, start_id:
     state = rng.choice(["正常", "闲置", "损毁", "流失"], n,
                        p=[0.93 - 0.1 * problem, 0.04 + 0.05 * problem, 0.02 + 0.03 * problem, 0.01 + 0.02 * problem])
     state = np.where(p["status"].isin(["闲置"]).to_numpy() & (state == "正常"), "闲置", state)
-    owner = np.where(rng.random(n) < 0.02 + 0.1 * problem, None,
-                     np.char.add(p["village_code"].str[-3:].to_numpy().astype(str), "村股份经济合作社"))
+    villages = p["name"].str.split("村").str[0].to_numpy().astype(str)  # project names start with their village
+    owner = np.where(rng.random(n) < 0.02 + 0.1 * problem, None, np.char.add(villages, "村股份经济合作社"))
     disposal = np.where(state == "损毁", rng.choice(["报损", "报废", None], n), None)
     return pd.DataFrame({
         "id": np.arange(start_id, start_id + n), "project_id": p["id"].to_numpy(),

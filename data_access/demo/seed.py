@@ -160,6 +160,12 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
         target = pd.DataFrame([dict(county_code=county, year=y, indicator="I1", target=float(max(round(
             (recognised["year_recognised"] <= y).sum() * rng.uniform(0.85, 1.2)), 2)))
             for y in range(2021, as_of.year + 1)])
+        yearly = coll[coll["quarter"].isna()]
+        strong = yearly.groupby("year")["operating_income"].apply(lambda s: (s >= 100_000).sum() / len(vil))
+        i3 = pd.DataFrame([dict(county_code=county, year=int(y), indicator="I3",  # some counties fall short
+                                target=round(min(share * rng.uniform(0.95, 1.12), 0.95), 2))
+                           for y, share in strong.items()])
+        target = pd.concat([target, i3], ignore_index=True)
         for model, df, key in ((im.SpecialtyVillage, sv, "sv"), (im.SpecialtyMetric, sm, None),
                                (im.CollectiveIncome, coll, "coll"), (im.IndustryProject, prj, "prj"),
                                (im.ProjectStatusChange, hist, "hist"), (im.ProjectAsset, ast, "asset"),

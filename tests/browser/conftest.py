@@ -142,8 +142,18 @@ def _page(browser, base, data, **context_args):
 
 
 def wait_sign_in_form(page, timeout: int = 240_000) -> None:
-    """The sign-in form (the first request on a fresh folder seeds the demo data first)."""
-    page.get_by_role("button", name="登录").wait_for(timeout=timeout)
+    """The sign-in form (the first request on a fresh folder seeds the demo data first). Exact names: 登录 is also
+    part of 退出登录, the button of a page still signed in."""
+    page.get_by_role("button", name="登录", exact=True).wait_for(timeout=timeout)
+    page.get_by_label("用户名").wait_for(timeout=30_000)
+
+
+def sign_out(page) -> None:
+    """Click 退出登录 and wait for the whole sign-out: the POST to /auth/logout, then the reload of / with its form
+    (a next goto before that reload would race it)."""
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url(page.base + "/", timeout=30_000)
+    page.get_by_label("用户名").wait_for(timeout=60_000)
 
 
 def sign_in(page, who: str, path: str = "/") -> dict:
@@ -153,7 +163,7 @@ def sign_in(page, who: str, path: str = "/") -> dict:
     row = accounts_of(page.data)[who]
     page.get_by_label("用户名").fill(row["username"])
     page.get_by_label("密码").fill(row["password"])
-    page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name="登录", exact=True).click()
     # the handoff to /auth/establish reloads the page once with the HttpOnly cookie
     page.wait_for_url("**" + path, timeout=30_000)
     page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.browser.conftest import SCREENSHOTS, accounts_of, sign_in
+from tests.browser.conftest import SCREENSHOTS, accounts_of, sign_in, sign_out
 
 
 def _tab(page, name: str) -> None:
@@ -57,15 +57,13 @@ def test_county_sees_its_own_lists_and_leader_only_aggregates(page, browser, ser
     _tab(page, "跟踪回访")
     page.get_by_text("30天内未走访的监测对象").wait_for(timeout=60_000)
     assert page.get_by_text("户主姓名已脱敏").count() >= 1 and row["role"] == "county"
-    page.get_by_role("button", name="退出登录").click()
-    page.get_by_role("button", name="登录").wait_for(timeout=30_000)
+    sign_out(page)
     sign_in(page, "leader", "/monitoring")
     page.get_by_role("heading", name="防返贫监测").first.wait_for(timeout=60_000)
     _tab(page, "识别认定")
     page.get_by_text("名单仅对领导小组办公室和县(市)区账号开放").wait_for(timeout=60_000)
     assert page.get_by_role("button", name="导出全部名单(Excel)").count() == 0
-    page.get_by_role("button", name="退出登录").click()
-    page.get_by_role("button", name="登录").wait_for(timeout=30_000)
+    sign_out(page)
     sign_in(page, "screen", "/monitoring")
     page.get_by_text("无权限").wait_for(timeout=60_000)
     assert page.outside == []

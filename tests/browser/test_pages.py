@@ -141,7 +141,7 @@ def households_date(data):
 
 def test_enter_in_the_password_field_signs_in(page):
     page.goto(page.base + "/", wait_until="domcontentloaded")
-    page.get_by_role("button", name="登录").wait_for(timeout=240_000)
+    page.get_by_role("button", name="登录", exact=True).wait_for(timeout=240_000)
     row = accounts_of(page.data)["leader"]
     page.get_by_label("用户名").fill(row["username"])
     page.get_by_label("密码").fill(row["password"])

@@ -315,3 +315,21 @@ def test_the_loops_deliberate_problems_are_found_and_differ_by_county(demo_data)
     assert (shares["M6"] < 1).any() and (shares["M10"] < 1).any() and (shares["M11"] < 1).any()
     assert 0 < shares["M9"].mean() < 0.3  # problems to find, at a believable rate
     assert all(m9[rule].sum() > 0 for rule in loop.RULES), m9.sum()  # every rule is broken somewhere
+
+
+def test_the_industry_pages_problems_are_found_and_differ_by_county(demo_data):
+    from data_access import collective_board, indicators, ovop, project_board
+
+    values = {code: indicators.values(code, as_of=DEMO_AS_OF).set_index("code")["value"]
+              for code in ("I2", "I5", "I6", "I7", "I8", "I9", "I10")}
+    for code, v in values.items():
+        assert v.notna().all() and v.min() < v.max(), code  # every county has a figure, and they differ
+    assert (values["I2"] < 1).all() and (values["I7"] < 1).any() and (values["I8"] < 1).any()
+    year = collective_board.default_year(DEMO_AS_OF)
+    moves = collective_board.tier_moves(year=year)
+    assert {"返回薄弱", "脱离薄弱"} <= set(moves["move"])  # villages leave the weak tier and others fall back
+    tiers = collective_board.tier_table(year=year)
+    assert tiers["target"].iloc[:-1].notna().all()  # every county has an I3 target for the year
+    assert set(ovop.criteria(as_of=DEMO_AS_OF, year=DEMO_AS_OF.year)["result"]) >= {"达标", "未达标"}
+    monthly = project_board.monthly(as_of=DEMO_AS_OF)
+    assert monthly["i9"].notna().all() and monthly["i10"].notna().all()

@@ -30,7 +30,7 @@ def test_progress_against_the_target(backend):
     assert (wk["specialty"], wk["target"], wk["gap"], wk["市级"], wk["培育"], wk["认定"], wk["示范"]) == (2, 3, 1, 2, 1, 1, 1)
     # 北林区: sv5 认定 2026 (sv4 only in 2027); target 2
     assert (df[BL]["specialty"], df[BL]["target"], df[BL]["gap"]) == (1, 2, 1)
-    assert (df[None]["name"], df[None]["specialty"], df[None]["target"]) == ("全市", 3, 5)
+    assert (df[None]["name"], df[None]["specialty"], df[None]["target"], df[None]["gap"]) == ("全市", 3, 5, 2)
     # 2025: 望奎县 sv1 only, target 1 met; 北林区 has no target that year
     old = rows(ovop.progress(year=2025))
     assert (old[WK]["specialty"], old[WK]["gap"]) == (1, 0)

@@ -55,3 +55,26 @@ def test_trusted_proxies_are_checked(monkeypatch):
     monkeypatch.setenv("DASHBOARD_TRUSTED_PROXIES", "nginx.local")
     with pytest.raises(SettingsError, match="DASHBOARD_TRUSTED_PROXIES"):
         load_settings()
+
+
+def test_collective_tiers_and_tile_url(monkeypatch):
+    s = load_settings()
+    assert s.collective_tiers == (50_000, 100_000, 200_000, 500_000, 1_000_000) and s.tile_url is None
+    monkeypatch.setenv("DASHBOARD_COLLECTIVE_TIERS", "50000,100000,300000")
+    monkeypatch.setenv("DASHBOARD_TILE_URL", "http://tiles.intranet/{z}/{x}/{y}.png")
+    s = load_settings()
+    assert s.collective_tiers == (50_000, 100_000, 300_000) and s.tile_url == "http://tiles.intranet/{z}/{x}/{y}.png"
+
+
+@pytest.mark.parametrize("tiers", ["100000,50000", "40000,100000", "50000,80000", "5万,10万", "50000,50000,100000", ""])
+def test_tiers_that_disagree_with_i3_and_i4_are_refused(monkeypatch, tiers):
+    monkeypatch.setenv("DASHBOARD_COLLECTIVE_TIERS", tiers)
+    with pytest.raises(SettingsError, match="DASHBOARD_COLLECTIVE_TIERS"):
+        load_settings()
+
+
+@pytest.mark.parametrize("url", ["tiles.intranet/{z}/{x}/{y}.png", "http://tiles.intranet/tile.png", "javascript:x{z}{x}{y}"])
+def test_a_tile_url_must_be_a_template(monkeypatch, url):
+    monkeypatch.setenv("DASHBOARD_TILE_URL", url)
+    with pytest.raises(SettingsError, match="DASHBOARD_TILE_URL"):
+        load_settings()
