@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import HOSTILE, SCREENSHOTS, sign_in
+from tests.browser.conftest import HOSTILE, ROOT, SCREENSHOTS, sign_in
 from tests.browser.test_security import hostile_page  # noqa: F401 - the fixture
 
+ARTIFACTS = ROOT / "test-artifacts"  # ignored by git: what a failed click looked like
 PAGES = [("/ovop", "一村一品", None, "村代码"), ("/collective", "村级集体经济", "海伦市", "村代码"),
          ("/projects", "产业项目与资产", "海伦市", "项目编号")]
 MARKERS = """() => { const m = Object.values(window).find(v => v instanceof L.Map); const pts = [];
@@ -73,7 +74,8 @@ def test_page_and_its_offline_map(page, path, title, county, file_mark):
             page.get_by_text(file_mark).first.wait_for(timeout=20_000)
             break
         except Exception:  # noqa: BLE001 - try the next marker, then say so below
-            page.screenshot(path=str(SCREENSHOTS.parent / f"failed_{path.strip('/')}_click.png"))
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"failed_{path.strip('/')}_click.png"))
     else:
         raise AssertionError(f"no marker click opened a file: {points[:3]}")
     name = path.strip("/")
