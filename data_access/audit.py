@@ -14,7 +14,7 @@ ACTIONS = {
     "sign_in": "登录", "sign_in_failed": "登录失败", "sign_out": "退出", "locked": "账号锁定",
     "device_sign_in": "大屏设备登录", "session_expired": "会话超时", "unmask": "查看完整个人信息",
     "export": "导出", "import": "导入", "user_change": "用户变更", "password_change": "修改密码",
-    "device_token": "大屏设备授权",
+    "device_token": "大屏设备授权", "score_entry": "考核评定与加减分", "score_revoke": "撤销考核评定",
 }
 
 

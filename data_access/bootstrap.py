@@ -7,6 +7,7 @@ import fcntl
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -142,10 +143,11 @@ def print_next_step(url: str | None) -> None:
 
 
 def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: date | None = None,
-              progress=None, only_if_missing: bool = False) -> dict[str, int]:
+              progress=None, only_if_missing: bool = False, then: Callable[[], object] | None = None) -> dict[str, int]:
     """Seed demo data; default SQLite files are built aside and moved in only when complete.
 
-    The demo accounts go to demo-accounts.csv in the data folder and are printed once.
+    The demo accounts go to demo-accounts.csv in the data folder and are printed once. `then` runs once the
+    databases are in place (the callers pass the assessment backfill: data_access does not import assessment).
     """
     from data_access.demo.seed import seed as run_seed
 
@@ -156,6 +158,8 @@ def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: dat
     if not uses_default_files():
         result = run_seed({n: db.engine(n) for n in FILES}, **kwargs)
         print_accounts(result.accounts, write_accounts(s.data_dir, result.accounts))
+        if then:
+            then()
         return result.counts
     with _lock(s.data_dir):
         if only_if_missing and has_data():
@@ -179,4 +183,6 @@ def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: dat
             print_accounts(result.accounts, write_accounts(s.data_dir, result.accounts))
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        if then:
+            then()
         return result.counts

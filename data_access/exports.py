@@ -63,6 +63,13 @@ def xlsx(df: pd.DataFrame, headers: dict[str, str], *, sheet: str = "名单", no
         width = max([len(str(headers[col]))] + [len(str(v)) for v in df[col].head(200)]) if len(df) else len(headers[col])
         ws.column_dimensions[letter].width = min(max(width * 1.6 + 2, 8), 60)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    # printed on A4 landscape, as wide as the page, the header row repeated on every page
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

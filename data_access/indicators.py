@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_access import areas, industry, loop, monitoring
+from data_access import areas, industry, loop, monitoring, tasks
 from data_access.periods import cn_date, last_completed_year
 
 
@@ -110,9 +110,15 @@ def _month(num: str, den: str):
                                                num, den)
 
 
+def _tasks(num: str, den: str | None):
+    return lambda as_of, level, county: _ratio(tasks.county_tasks(as_of=as_of, level=level, county=county), num, den)
+
+
 G_POP = "脱贫户和已纳入监测的户"
+
+
 def _order(ind: Indicator) -> tuple[int, int]:
-    return "MGI".index(ind.code[0]), int(ind.code[1:])
+    return "MGIT".index(ind.code[0]), int(ind.code[1:])
 
 
 INDICATORS: dict[str, Indicator] = {i.code: i for i in sorted([
@@ -173,6 +179,10 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in sorted([
               _month("fund_industry", "fund_spent"), period="month_ytd", people=False, levels=("county",)),
     Indicator("I10", "脱贫劳动力务工完成率", "%", "统计时点所在月份脱贫劳动力务工人数占该县当月目标任务的比例", "high",
               _month("labour_employed", "labour_target"), period="month", people=False, levels=("county",)),
+    Indicator("T1", "重点任务按期完成率", "%", "本年1月1日至统计时点到期的重点任务(全市任务计入每个县,分派任务计入所分派的县)中,"
+              "在期限内完成的占比", "high", _tasks("on_time", "due"), period="ytd", people=False, levels=("county",)),
+    Indicator("T2", "逾期重点任务", "项", "期限在统计时点以前、截至统计时点仍未完成的重点任务数(口径同上,不分年度)", "low",
+              _tasks("overdue", None), people=False, levels=("county",)),
 ], key=_order)}
 
 

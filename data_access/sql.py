@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Date, DateTime, Integer, Table, case, func, insert
@@ -16,13 +19,35 @@ def count_if(cond):
     return func.sum(case((cond, 1), else_=0))
 
 
+_MEMO: ContextVar[dict | None] = ContextVar("area_frame_memo", default=None)
+
+
+@contextmanager
+def memo():
+    """Within the block, an aggregate run twice with the same SQL and parameters is read once (several indicators
+    come from one query: M6-M8, G1-G4, I6-I7); results are copied out, so callers may change theirs."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def area_frame(database: str, q, columns: list[str], keys: int = 1) -> pd.DataFrame:
     """Run an aggregate whose first `keys` columns are labels (the area code, ...); the others become numbers
     (NULL -> 0)."""
+    cache = _MEMO.get()
+    if cache is not None:
+        compiled = q.compile(engine(database))
+        key = (database, str(compiled), repr(sorted(compiled.params.items())), tuple(columns), keys)
+        if key in cache:
+            return cache[key].copy()
     with engine(database).connect() as conn:
         df = pd.DataFrame(conn.execute(q).all(), columns=columns)
     for col in columns[keys:]:
         df[col] = pd.to_numeric(df[col]).fillna(0)
+    if cache is not None:
+        cache[key] = df.copy()
     return df
 
 

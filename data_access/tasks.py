@@ -7,9 +7,11 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 
+from data_access.areas import regions
 from data_access.db import engine
 from data_access.models.app import KeyTask as K
 from data_access.models.app import TaskProgress
+from data_access.settings import settings
 
 
 def task_summary(*, as_of: date) -> dict[str, int]:
@@ -41,3 +43,34 @@ def overdue_tasks(*, as_of: date, limit: int = 20) -> pd.DataFrame:
     with engine("app").connect() as conn:
         return pd.DataFrame(conn.execute(q).all(),
                             columns=["title", "lead_department", "deadline", "plan_section", "target", "percent", "note"])
+
+
+def county_tasks(*, as_of: date, level: str = "county", county: str | None = None) -> pd.DataFrame:
+    """T1 and T2 per county: a task counts for every county it names, and a 全市 task for all of them.
+
+    due: tasks whose deadline is in as_of's year on or before as_of; on_time: of those, completed by the
+    deadline (T1 = on_time / due); overdue: tasks of any year whose deadline is before as_of and that are not
+    completed at as_of (T2). Key tasks have no township or village breakdown (an empty frame at those levels).
+    Columns: code, due, on_time, overdue.
+    """
+    cols = ["code", "due", "on_time", "overdue"]
+    if level not in ("city", "county"):
+        return pd.DataFrame(columns=cols)
+    due = and_(K.deadline <= as_of, K.deadline >= date(as_of.year, 1, 1))
+    on_time = and_(due, K.completed_on.is_not(None), K.completed_on <= K.deadline)
+    overdue = and_(K.deadline < as_of, or_(K.completed_on.is_(None), K.completed_on > as_of))
+    q = (select(K.counties, func.sum(case((due, 1), else_=0)), func.sum(case((on_time, 1), else_=0)),
+                func.sum(case((overdue, 1), else_=0)))
+         .where(or_(due, overdue)).group_by(K.counties))
+    with engine("app").connect() as conn:
+        groups = conn.execute(q).all()
+    if level == "city":  # each task once
+        totals = [sum(int(g[i] or 0) for g in groups) for i in (1, 2, 3)]
+        return pd.DataFrame([[settings().city_adcode, *totals]], columns=cols)
+    codes = regions("county", county)["code"].tolist()
+    rows = {c: [0, 0, 0] for c in codes}
+    for named, *counts in groups:
+        targets = codes if named == "全市" else [c.strip() for c in str(named).split(",") if c.strip() in rows]
+        for c in targets:
+            rows[c] = [a + int(b or 0) for a, b in zip(rows[c], counts, strict=True)]
+    return pd.DataFrame([[c, *v] for c, v in rows.items()], columns=cols)

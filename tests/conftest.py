@@ -38,11 +38,12 @@ def using(**env: str):
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
     """A data folder seeded once with a small deterministic demo set (scale 0.2)."""
+    from assessment.snapshots import backfill
     from data_access import bootstrap
 
     folder = tmp_path_factory.mktemp("demo")
     with using(DASHBOARD_DATA_DIR=str(folder)):
-        bootstrap.seed_demo(scale=DEMO_SCALE, seed=7, as_of=DEMO_AS_OF)
+        bootstrap.seed_demo(scale=DEMO_SCALE, seed=7, as_of=DEMO_AS_OF, then=backfill)
     return folder
 
 

@@ -121,6 +121,28 @@ def scoped(name: str, scope, **kwargs) -> pd.DataFrame:
     return SCOPED[name](scope, **kwargs)
 
 
+ASSESSMENT = frozenset({"ranking", "matrix", "by_category", "county_view", "county_summary", "history", "rules_table",
+                        "entry_choices", "entries_table"})
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
+def assessment(name: str, **kwargs):
+    """A view of the official assessment (assessment.board.<name>): stored weeks are read, not recomputed."""
+    from assessment import board
+
+    if name not in ASSESSMENT:
+        raise ValueError(f"unknown assessment view {name!r}")
+    return getattr(board, name)(**kwargs)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=50)
+def simulate(as_of: date, weights: dict[str, float], targets: dict[str, float]):
+    """What-if scoring (never stored): the simulated ranking beside the official one, or an error."""
+    from assessment import board
+
+    return board.simulate(as_of=as_of, weights=weights, targets=targets)
+
+
 def map_settings() -> dict[str, str | None]:
     """Where the folium maps load Leaflet from (under the app's base path) and the optional intranet tile layer."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")

@@ -42,3 +42,24 @@ def stacked_bars(df: pd.DataFrame, *, name: str, parts: list[str], colours: list
                       font=dict(size=14), legend=dict(orientation="h"), yaxis=dict(autorange="reversed"),
                       xaxis=dict(tickformat=",d"))
     return fig
+
+
+def rank_history(df: pd.DataFrame, *, y: str, own: str | None, y_title: str) -> go.Figure:
+    """Each county's weekly rank (or total) as a line; the viewer's county in red and thick, the others grey
+    unless no county is marked. Ranks run downwards from 1 at the top."""
+    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+               "#393b79"]
+    traces = []
+    for i, (code, g) in enumerate(df.groupby("county", sort=True)):
+        name = html.escape(str(g["name"].iloc[0]))
+        mine = code == own
+        colour = "#d62728" if mine else ("#c8c8c8" if own else palette[i % len(palette)])
+        traces.append(go.Scatter(x=g["week_end"], y=g[y], name=name, mode="lines", line=dict(
+            color=colour, width=4 if mine else 1.5), hovertemplate="%{x|%Y-%m-%d}:%{y}<extra>" + name + "</extra>"))
+    if own:  # the viewer's line on top
+        traces.sort(key=lambda t: t.line.color == "#d62728")
+    fig = go.Figure(traces)
+    fig.update_layout(height=440, margin=dict(l=10, r=10, t=10, b=10), font=dict(size=15), legend=dict(orientation="h"),
+                      yaxis=dict(title=y_title, autorange="reversed" if y == "rank" else True,
+                                 dtick=1 if y == "rank" else None))
+    return fig

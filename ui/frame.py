@@ -62,7 +62,12 @@ def ensure_data() -> None:
         bar.progress(min(fraction, 1.0), text=message)
         bootstrap.terminal_progress(fraction, message)
 
-    bootstrap.seed_demo(progress=progress, only_if_missing=True)
+    def backfill() -> None:
+        from assessment.snapshots import backfill as run
+
+        run(progress=lambda done, total: progress(done / total, f"计算历史各周考核得分 {done}/{total}"))
+
+    bootstrap.seed_demo(progress=progress, only_if_missing=True, then=backfill)
     cache.clear()
     st.rerun()
 

@@ -34,6 +34,8 @@ PAGES = [
     PageSpec("collective", "views/collective.py", "村级集体经济", ":material/account_balance:", "collective",
              ALL - {"screen"}, "专题"),
     PageSpec("projects", "views/projects.py", "产业项目与资产", ":material/factory:", "projects", ALL - {"screen"}, "专题"),
+    PageSpec("assessment", "views/assessment.py", "考核排名", ":material/leaderboard:", "assessment", ALL - {"screen"},
+             "考核"),
     PageSpec("admin", "views/admin.py", "系统管理", ":material/admin_panel_settings:", "admin",
              frozenset({"admin"}), "系统"),
 ]

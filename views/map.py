@@ -3,7 +3,7 @@
 import streamlit as st
 
 from geo.figures import drill
-from ui import cache, components, frame, people
+from ui import assessment, cache, components, frame, people
 
 MAP_CONFIG = {"displayModeBar": False, "scrollZoom": True}
 
@@ -20,6 +20,7 @@ with c4:
     worst_first = components.order(ind, key="map_order")
 with head:
     components.header("县域地图", as_of, "选择指标查看各县(市)区分布与排名,选择县(市)区下钻到乡镇和村")
+assessment.own_rank(scope, as_of)
 components.definition(ind, as_of)
 period = cache.period_label(ind.code, as_of)
 legend = f"{ind.name}({'%' if ind.unit == '%' else ind.unit})"

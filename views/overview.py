@@ -3,7 +3,7 @@
 import streamlit as st
 
 from data_access.indicators import INDICATORS
-from ui import alerts, cache, components, frame
+from ui import alerts, assessment, cache, components, frame
 
 scope = frame.require("overview")
 head = st.container()
@@ -14,6 +14,7 @@ with head:
     components.header("总览", as_of, "巩固拓展脱贫攻坚成果同乡村振兴有效衔接")
 
 own = components.county_names().get(scope.county) if scope.county else None
+assessment.own_rank(scope, as_of)
 components.kpi_cards(cache.kpis(as_of, scope.county), county_name=own)
 
 left, right = st.columns([5, 6])

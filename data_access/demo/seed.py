@@ -179,8 +179,9 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
     say(0.85, "生成重点任务与周调度")
     kt, tp = tasks.key_tasks(rng, as_of, problem)
     ma, fu = tasks.meeting_actions(rng, as_of)
+    ae = tasks.assessment_entries(rng, as_of, problem)
     for model, df in ((am.KeyTask, kt), (am.TaskProgress, tp), (am.MeetingAction, ma),
-                      (am.ActionFollowup, fu)):
+                      (am.ActionFollowup, fu), (am.AssessmentEntry, ae)):
         put("app", model, df)
 
     say(0.88, "创建演示账号")

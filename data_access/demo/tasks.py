@@ -105,3 +105,28 @@ def meeting_actions(rng, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     up = pd.DataFrame(ups)
     up.insert(0, "id", np.arange(1, len(up) + 1))
     return pd.DataFrame(rows), up
+
+
+def assessment_entries(rng, as_of: date, problem: dict[str, float]) -> pd.DataFrame:
+    """The office's entries for the assessment: 督查 scores of the manual indicator (X1 in the rules), a bonus, a
+    deduction, and a veto (规模性返贫) in an earlier year for the county with the most problems."""
+    worst, best = max(problem, key=problem.get), min(problem, key=problem.get)
+    ordered = sorted(problem, key=problem.get)
+    rows = []
+    year_start = date(as_of.year, 3, 1)
+    for county in ordered[-3:]:
+        pts = float(round(rng.uniform(1.0, 3.0), 1))
+        rows.append(dict(county_code=county, kind="manual", indicator="X1", points=pts,
+                         reason="市级督查发现一村一品专业村台账不实,限期整改", effective_on=year_start))
+    rows.append(dict(county_code=best, kind="bonus", indicator=None, points=2.0,
+                     reason="防返贫监测帮扶经验做法被省级推广", effective_on=date(as_of.year, 6, 1)))
+    rows.append(dict(county_code=ordered[-2], kind="deduction", indicator=None, points=3.0,
+                     reason="国家成效考核反馈问题整改不到位", effective_on=date(as_of.year, 7, 1)))
+    rows.append(dict(county_code=worst, kind="veto", indicator="发生规模性返贫", points=0.0,
+                     reason="因灾导致较大范围返贫,经核实认定", effective_on=date(as_of.year - 2, 8, 1)))
+    df = pd.DataFrame(rows)
+    df.insert(0, "id", np.arange(1, len(df) + 1))
+    df["created_by"] = "office"
+    df["created_at"] = pd.Timestamp(as_of)
+    df["revoked_by"], df["revoked_at"] = None, None
+    return df

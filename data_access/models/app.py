@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Double, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Double, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -131,14 +131,59 @@ class ActionFollowup(AppBase):
     note: Mapped[str] = mapped_column(String(200))
 
 
-class AssessmentSnapshot(AppBase):
-    """One county, indicator and week of an assessment, with the rules version used."""
+class AssessmentEntry(AppBase):
+    """A score the office enters with a reason: a manual indicator's points, a bonus, a deduction or a veto."""
 
-    __tablename__ = "assessment_snapshot"
+    __tablename__ = "assessment_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # manual bonus deduction veto
+    indicator: Mapped[str | None] = mapped_column(String(10))  # manual: the rule's code; veto: the veto's name
+    points: Mapped[float] = mapped_column(Double)
+    reason: Mapped[str] = mapped_column(String(300))
+    effective_on: Mapped[date] = mapped_column(Date)  # counts from this date to the end of its year
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(40))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ScoreSnapshot(AppBase):
+    """One county and indicator of a finished week, as scored then (kept: a later rules change never rewrites it)."""
+
+    __tablename__ = "assessment_score"
+    __table_args__ = (UniqueConstraint("week_end", "county_code", "indicator"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     week_end: Mapped[date] = mapped_column(Date, index=True)
     county_code: Mapped[str] = mapped_column(String(6))
+    category: Mapped[str] = mapped_column(String(40))
     indicator: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(60))
+    numerator: Mapped[float | None] = mapped_column(Double)
+    denominator: Mapped[float | None] = mapped_column(Double)
     value: Mapped[float | None] = mapped_column(Double)
-    score: Mapped[float] = mapped_column(Double)
+    target: Mapped[float | None] = mapped_column(Double)
+    method: Mapped[str] = mapped_column(String(20))
+    points: Mapped[float] = mapped_column(Double)
+    max_points: Mapped[float] = mapped_column(Double)
+    note: Mapped[str] = mapped_column(String(300))
     rules_version: Mapped[str] = mapped_column(String(20))
+
+
+class TotalSnapshot(AppBase):
+    """One county's total, grade and rank of a finished week, with the rules version used."""
+
+    __tablename__ = "assessment_total"
+    __table_args__ = (UniqueConstraint("week_end", "county_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week_end: Mapped[date] = mapped_column(Date, index=True)
+    county_code: Mapped[str] = mapped_column(String(6))
+    base: Mapped[float] = mapped_column(Double)
+    bonus: Mapped[float] = mapped_column(Double)
+    deduction: Mapped[float] = mapped_column(Double)
+    total: Mapped[float] = mapped_column(Double)
+    grade: Mapped[str] = mapped_column(String(4))
+    rank: Mapped[int] = mapped_column(Integer)
+    veto: Mapped[str] = mapped_column(String(100))
+    rules_version: Mapped[str] = mapped_column(String(20))
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
