@@ -54,11 +54,11 @@ def county_values(*, as_of: date, codes: list[str] | None = None) -> pd.DataFram
 
 def _one(code: str, as_of: date, counties: pd.DataFrame) -> pd.DataFrame:
     ind = indicators.INDICATORS[code]
-    df = counties.merge(indicators.values(code, as_of=as_of, level="county"), on="code", how="left")
+    df = indicators.values(code, as_of=as_of, level="county").set_index("code").reindex(counties["code"])
     if ind.unit != "%":
         df[["numerator", "value"]] = df[["numerator", "value"]].fillna(0.0)
-    return pd.DataFrame({"county": df["code"], "indicator": code, "numerator": df["numerator"],
-                         "denominator": df["denominator"], "value": df["value"]})
+    return pd.DataFrame({"county": df.index, "indicator": code, "numerator": df["numerator"].to_numpy(),
+                         "denominator": df["denominator"].to_numpy(), "value": df["value"].to_numpy()})
 
 
 def entries(*, as_of: date) -> pd.DataFrame:
@@ -93,13 +93,12 @@ def score(rules: Rules, data: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     points lost add up to 100 minus its points; totals are rounded to 2 decimals, and equal totals share a rank.
     """
     counties = data.counties["code"].tolist()
-    vals = data.values.set_index(["county", "indicator"])
+    vals = {(r["county"], r["indicator"]): r for r in data.values.to_dict("records")}
     manual = data.entries[data.entries["kind"] == "manual"]
     rows = []
 
     def value(county, rule):
-        key = (county, rule.code)
-        return vals.loc[key] if key in vals.index else None
+        return vals.get((county, rule.code))
     for cat in rules.categories:
         excluded = {c: {r.code for r in cat.indicators if r.method != "manual" and r.is_rate
                         and r.zero_denominator == "exclude" and _no_value(value(c, r))} for c in counties}

@@ -104,12 +104,14 @@ def weeks(data_date: date) -> list[date]:
     return out if out and out[-1] == data_date else [*out, data_date]
 
 
-def backfill(data_date: date | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, float]:
-    """Score and store every week since 2021 not stored yet; returns weeks scored and seconds taken."""
+def backfill(data_date: date | None = None, progress: Callable[[int, int], None] | None = None,
+             since: date | None = None) -> dict[str, float]:
+    """Score and store every week since 2021 (or since `since`) not stored yet, and the data date; returns weeks
+    scored and seconds taken. Weeks not stored are scored when first asked for."""
     data_date = data_date or areas.data_date()
     with engine("app").connect() as conn:
         have = {r[0] for r in conn.execute(select(T.week_end).distinct())}
-    todo = [w for w in weeks(data_date) if w not in have]
+    todo = [w for w in weeks(data_date) if w not in have and (since is None or w >= since)]
     t0 = time.perf_counter()
     for i, w in enumerate(todo, start=1):
         official(w, data_date)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from data_access import areas, industry, loop, monitoring, tasks
 from data_access.periods import cn_date, last_completed_year
+from data_access.sql import once
 
 
 @dataclass(frozen=True)
@@ -43,25 +44,25 @@ def _ratio(df: pd.DataFrame, num: str, den: str | None) -> pd.DataFrame:
 
 def _m(col: str, den: str | None = None):
     return lambda as_of, level, county: _ratio(
-        monitoring.stock(as_of=as_of, level=level, county=county), col, den)
+        once(monitoring.stock, as_of=as_of, level=level, county=county), col, den)
 
 
 def _flow(col: str, den: str | None = None):
     return lambda as_of, level, county: _ratio(
-        monitoring.flow(start=date(as_of.year, 1, 1), end=as_of, level=level, county=county), col, den)
+        once(monitoring.flow, start=date(as_of.year, 1, 1), end=as_of, level=level, county=county), col, den)
 
 
 def _loop(fn, num: str, den: str | None = None, period: bool = False):
     def compute(as_of, level, county):
         when = dict(start=date(as_of.year, 1, 1), end=as_of) if period else dict(as_of=as_of)
         extra = dict(province=areas.province()) if fn is loop.compliance else {}
-        return _ratio(fn(**when, **extra, level=level, county=county), num, den)
+        return _ratio(once(fn, **when, **extra, level=level, county=county), num, den)
     return compute
 
 
 def _g(col: str, den: str | None = None):
     return lambda as_of, level, county: _ratio(
-        monitoring.guarantees(as_of=as_of, level=level, county=county), col, den)
+        once(monitoring.guarantees, as_of=as_of, level=level, county=county), col, den)
 
 
 def _collective(col: str, with_villages: bool):
@@ -69,7 +70,7 @@ def _collective(col: str, with_villages: bool):
         year = industry.collective_year(as_of)
         if year is None:
             return pd.DataFrame(columns=["code", "numerator", "denominator"])
-        df = industry.collective(year=year, level=level, county=county)
+        df = once(industry.collective, year=year, level=level, county=county)
         if with_villages:
             df = areas.village_counts(level, county).merge(df, on="code", how="left").fillna(0)
             return _ratio(df, col, "villages")
@@ -90,15 +91,16 @@ def _growth(as_of, level, county):
     year = industry.collective_year(as_of)
     if year is None:
         return pd.DataFrame(columns=["code", "numerator", "denominator"])
-    now = industry.collective(year=year, level=level, county=county)[["code", "operating_income"]]
-    before = industry.collective(year=year - 1, level=level, county=county)[["code", "operating_income"]]
+    now = once(industry.collective, year=year, level=level, county=county)[["code", "operating_income"]]
+    before = once(industry.collective, year=year - 1, level=level, county=county)[["code", "operating_income"]]
     df = now.merge(before, on="code", how="outer", suffixes=("", "_before")).fillna(0)
     df["change"] = df["operating_income"] - df["operating_income_before"]
     return _ratio(df, "change", "operating_income_before")
 
 
 def _projects(num: str, den: str):
-    return lambda as_of, level, county: _ratio(industry.projects(as_of=as_of, level=level, county=county), num, den)
+    return lambda as_of, level, county: _ratio(once(industry.projects, as_of=as_of, level=level, county=county), num,
+                                               den)
 
 
 def _assets(as_of, level, county):
@@ -106,12 +108,13 @@ def _assets(as_of, level, county):
 
 
 def _month(num: str, den: str):
-    return lambda as_of, level, county: _ratio(industry.county_month(as_of=as_of, level=level, county=county),
+    return lambda as_of, level, county: _ratio(once(industry.county_month, as_of=as_of, level=level, county=county),
                                                num, den)
 
 
 def _tasks(num: str, den: str | None):
-    return lambda as_of, level, county: _ratio(tasks.county_tasks(as_of=as_of, level=level, county=county), num, den)
+    return lambda as_of, level, county: _ratio(once(tasks.county_tasks, as_of=as_of, level=level, county=county), num,
+                                               den)
 
 
 G_POP = "脱贫户和已纳入监测的户"

@@ -19,13 +19,13 @@ def count_if(cond):
     return func.sum(case((cond, 1), else_=0))
 
 
-_MEMO: ContextVar[dict | None] = ContextVar("area_frame_memo", default=None)
+_MEMO: ContextVar[dict | None] = ContextVar("query_memo", default=None)
 
 
 @contextmanager
 def memo():
-    """Within the block, an aggregate run twice with the same SQL and parameters is read once (several indicators
-    come from one query: M6-M8, G1-G4, I6-I7); results are copied out, so callers may change theirs."""
+    """Within the block, once() runs a query function once per set of arguments: several indicators come from
+    one query (M6-M8, G1-G4, I6-I7, I9-I10, T1-T2), and scoring a week reads them all."""
     token = _MEMO.set({})
     try:
         yield
@@ -33,21 +33,24 @@ def memo():
         _MEMO.reset(token)
 
 
+def once(fn, **kwargs) -> pd.DataFrame:
+    """fn(**kwargs), read once per memo() block (outside one: every time); callers get their own copy."""
+    cache = _MEMO.get()
+    if cache is None:
+        return fn(**kwargs)
+    key = (fn.__module__, fn.__qualname__, tuple(sorted(kwargs.items())))
+    if key not in cache:
+        cache[key] = fn(**kwargs)
+    return cache[key].copy()
+
+
 def area_frame(database: str, q, columns: list[str], keys: int = 1) -> pd.DataFrame:
     """Run an aggregate whose first `keys` columns are labels (the area code, ...); the others become numbers
     (NULL -> 0)."""
-    cache = _MEMO.get()
-    if cache is not None:
-        compiled = q.compile(engine(database))
-        key = (database, str(compiled), repr(sorted(compiled.params.items())), tuple(columns), keys)
-        if key in cache:
-            return cache[key].copy()
     with engine(database).connect() as conn:
         df = pd.DataFrame(conn.execute(q).all(), columns=columns)
     for col in columns[keys:]:
         df[col] = pd.to_numeric(df[col]).fillna(0)
-    if cache is not None:
-        cache[key] = df.copy()
     return df
 
 

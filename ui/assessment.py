@@ -199,6 +199,10 @@ def history_section(as_of: date, own: str | None) -> None:
         df = df[df["week_end"] > as_of - timedelta(days=364)]
     fig = charts.rank_history(df, y=what, own=mark, y_title="排名" if what == "rank" else "总分")
     st.plotly_chart(fig, config=charts.CONFIG, key="asm_history_chart")
+    first = df["week_end"].min()
+    if span == "all" and first > date(2021, 1, 10):
+        st.caption(f"已保存的考核结果从 {components.fmt_date(first)} 开始;更早各周可由管理员运行 "
+                   "`python -m assessment backfill` 计算并保存(2021年以来约需数分钟)。")
     versions = df.groupby("rules_version")["week_end"].agg(["min", "max"]).reset_index()
     st.caption("每周日的正式考核结果,计算后保存,不随此后规则调整而改变。所用规则:" + ";".join(
         f"{r.rules_version}版({r.min}至{r.max})" for r in versions.itertuples()) + "。")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from contextlib import contextmanager
+from datetime import timedelta
 
 import streamlit as st
 
@@ -62,10 +63,12 @@ def ensure_data() -> None:
         bar.progress(min(fraction, 1.0), text=message)
         bootstrap.terminal_progress(fraction, message)
 
-    def backfill() -> None:
+    def backfill() -> None:  # the last quarter now; `python -m assessment backfill` (make run does) scores the rest
         from assessment.snapshots import backfill as run
+        from data_access.areas import data_date
 
-        run(progress=lambda done, total: progress(done / total, f"计算历史各周考核得分 {done}/{total}"))
+        run(progress=lambda done, total: progress(done / total, f"计算近期各周考核得分 {done}/{total}"),
+            since=data_date() - timedelta(weeks=13))
 
     bootstrap.seed_demo(progress=progress, only_if_missing=True, then=backfill)
     cache.clear()

@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=None, help="随机种子")
     p.add_argument("--as-of", type=date.fromisoformat, default=None, help="数据截至日期,默认今天")
     p.add_argument("--if-missing", action="store_true", help="已有数据时不重新生成")
+    p.add_argument("--no-backfill", action="store_true",
+                   help="不计算历史各周考核得分(之后可运行 python -m assessment backfill)")
     p.add_argument("--url", default=None, help="看板地址,生成后提示用户打开(make run 传入)")
     p.add_argument("--overwrite-configured-databases", action="store_true",
                    help="确认向已配置的外部数据库写入演示数据(会清空这些库中的看板表)")
@@ -44,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
               "确需如此,请加 --overwrite-configured-databases。", file=sys.stderr)
         return 2
     counts = bootstrap.seed_demo(scale=args.scale, seed=args.seed, as_of=args.as_of,
-                                 progress=bootstrap.terminal_progress, then=backfill)
+                                 progress=bootstrap.terminal_progress,
+                                 then=None if args.no_backfill else backfill)
     print(f"共写入 {sum(counts.values()):,} 行,{len(counts)} 张表。")
     bootstrap.print_next_step(args.url)
     return 0

@@ -163,10 +163,10 @@ class ScoreSnapshot(AppBase):
     denominator: Mapped[float | None] = mapped_column(Double)
     value: Mapped[float | None] = mapped_column(Double)
     target: Mapped[float | None] = mapped_column(Double)
-    method: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str] = mapped_column(String(100))  # the method in words, with its numbers
     points: Mapped[float] = mapped_column(Double)
     max_points: Mapped[float] = mapped_column(Double)
-    note: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str] = mapped_column(Text)
     rules_version: Mapped[str] = mapped_column(String(20))
 
 

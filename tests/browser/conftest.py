@@ -57,13 +57,12 @@ def hostile_server(tmp_path_factory):
     import sqlite3
     from datetime import date
 
-    from assessment.snapshots import backfill
     from data_access import bootstrap
-    from tests.conftest import using
+    from tests.conftest import recent_weeks, using
 
     data = tmp_path_factory.mktemp("hostile-data")
     with using(DASHBOARD_DATA_DIR=str(data)):
-        bootstrap.seed_demo(scale=0.05, seed=5, as_of=date(2026, 11, 28), then=backfill)
+        bootstrap.seed_demo(scale=0.05, seed=5, as_of=date(2026, 11, 28), then=recent_weeks)
     with sqlite3.connect(data / "monitoring.db") as con:
         con.execute("UPDATE region SET name = ? WHERE code = '231283'", (HOSTILE,))
         con.execute("UPDATE region SET name = ? WHERE code = '231283101'", ("<b>镇</b>[链接](http://x.example)",))

@@ -19,6 +19,7 @@ ALLOWED = {
     "ovop": {"admin", "office", "county", "leader"},
     "collective": {"admin", "office", "county", "leader"},
     "projects": {"admin", "office", "county", "leader"},
+    "assessment": {"admin", "office", "county", "leader"},
     "admin": {"admin"},
 }
 
