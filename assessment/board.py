@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from assessment import engine as eng
 from assessment import rules as rules_mod
@@ -14,6 +15,7 @@ from assessment import snapshots
 from data_access import areas, indicators
 from data_access.periods import cn_date
 
+FIRST_WEEK = date(2021, 1, 3)  # the first Sunday of the transition period
 DRILLS = {"M4", "M5", "M6", "M7", "M8", "M9", "M10", "M11", "G1", "G2", "G3", "G4", "I6", "I7", "T2"}
 
 
@@ -39,8 +41,8 @@ def ranking(*, as_of: date) -> pd.DataFrame:
     """One row per county, best first: county, name, total, grade, rank, change (text), change_n (places gained),
     gap (points behind the county above; 0 for the first), base, bonus, deduction, veto, rules_version."""
     _, totals = snapshots.official(as_of)
-    _, before = snapshots.official(previous_week(as_of)) if previous_week(as_of) >= snapshots.weeks(as_of)[0] \
-        else (None, pd.DataFrame(columns=eng.TOTAL_COLS))
+    last = previous_week(as_of)
+    before = snapshots.official(last)[1] if last >= FIRST_WEEK else pd.DataFrame(columns=eng.TOTAL_COLS)
     df = totals.copy()
     prev = before.set_index("county")["rank"] if len(before) else pd.Series(dtype=float)
     df["name"] = df["county"].map(_names()).fillna(df["county"])
@@ -69,12 +71,17 @@ def matrix(*, as_of: date) -> tuple[pd.DataFrame, list[dict]]:
     return out, cols
 
 
-def by_category(*, as_of: date) -> pd.DataFrame:
-    """Points per county and category (一级指标): county, name, category, points, max_points."""
+def category_matrix(*, as_of: date) -> tuple[pd.DataFrame, list[dict]]:
+    """The matrix by category (一级指标): ranking()'s columns plus, per category, its points and `share_<category>`;
+    the categories in rules order (code = name, name, category, max_points)."""
     scores, _ = snapshots.official(as_of)
-    df = scores.groupby(["county", "category"], sort=False)[["points", "max_points"]].sum().reset_index()
-    df["name"] = df["county"].map(_names())
-    return df
+    cats = scores.groupby(["county", "category"], sort=False)[["points", "max_points"]].sum().reset_index()
+    order = list(dict.fromkeys(scores["category"]))
+    pts = cats.pivot(index="county", columns="category", values="points")[order]
+    mx = cats.pivot(index="county", columns="category", values="max_points")[order]
+    share = (pts / mx.where(mx > 0)).add_prefix("share_")
+    out = ranking(as_of=as_of).merge(pts.reset_index(), on="county").merge(share.reset_index(), on="county")
+    return out, [dict(code=c, name=c, category=c, max_points=float(mx[c].max())) for c in order]
 
 
 def _fmt(value: float, code: str) -> str:
@@ -139,8 +146,20 @@ def rules_table(*, as_of: date) -> tuple[dict, pd.DataFrame]:
     return facts, pd.DataFrame(rows)
 
 
-def simulate(*, as_of: date, weights: dict[str, float], targets: dict[str, float]) -> tuple[pd.DataFrame, str | None]:
-    """What-if: the rules in force with some weights and targets changed (category weights follow their
+def rules_rows(*, as_of: date) -> pd.DataFrame:
+    """The weights and targets of the rules in force, one row per indicator, for the what-if editor: code,
+    category, name, unit, weight, target, floor (NaN where the method has none)."""
+    rules, _, _ = rules_mod.in_force(as_of)
+    return pd.DataFrame([dict(code=r.code, category=cat, name=r.title,
+                              unit=indicators.INDICATORS[r.code].unit if r.code in indicators.INDICATORS else "分",
+                              weight=r.weight, target=np.nan if r.target is None else r.target,
+                              floor=np.nan if r.floor is None else r.floor)
+                         for cat, r in rules.rules])
+
+
+def simulate(*, as_of: date, weights: dict[str, float], targets: dict[str, float],
+             floors: dict[str, float] | None = None) -> tuple[pd.DataFrame, str | None]:
+    """What-if: the rules in force with some weights, targets and floors (threshold method) changed (category weights follow their
     indicators), scored on the same values and entries. Returns the simulated ranking beside the official one
     (county, name, total, grade, rank, official_total, official_rank, moved) and an error in Chinese when the
     changed rules are not valid (then the frame is empty). Nothing is stored."""
@@ -151,16 +170,14 @@ def simulate(*, as_of: date, weights: dict[str, float], targets: dict[str, float
             r["weight"] = float(weights.get(r["code"], r["weight"]))
             if r["code"] in targets and r["target"] is not None:
                 r["target"] = float(targets[r["code"]])
+            if r["code"] in (floors or {}) and r["floor"] is not None:
+                r["floor"] = float(floors[r["code"]])
         cat["weight"] = sum(r["weight"] for r in cat["indicators"])
     raw["version"] = f"{rules.version}-模拟"
     try:
         changed = rules_mod.Rules.model_validate(raw)
-    except Exception as exc:  # noqa: BLE001 - pydantic's error, said in Chinese below
-        from pydantic import ValidationError
-
-        if isinstance(exc, ValidationError):
-            return pd.DataFrame(), ";".join(rules_mod.message(e) for e in exc.errors())
-        raise
+    except ValidationError as exc:
+        return pd.DataFrame(), ";".join(rules_mod.explain(exc, raw))
     data = eng.inputs(as_of=as_of, codes=[r.code for _, r in changed.rules])
     _, sim = eng.score(changed, data)
     official = ranking(as_of=as_of)[["county", "name", "total", "rank"]].rename(

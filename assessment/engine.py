@@ -17,7 +17,7 @@ from data_access.models.app import AssessmentEntry as E
 from data_access.sql import memo
 
 SCORE_COLS = ["county", "category", "indicator", "name", "value", "numerator", "denominator", "target", "method",
-              "points", "max_points", "lost", "note"]
+              "method_text", "points", "max_points", "lost", "note"]
 TOTAL_COLS = ["county", "base", "bonus", "deduction", "total", "grade", "rank", "veto", "rules_version"]
 ENTRY_COLS = ["id", "county", "kind", "indicator", "points", "reason", "effective_on", "created_by", "created_at"]
 KINDS = {"manual": "评定计分", "bonus": "加分", "deduction": "减分", "veto": "一票否决"}
@@ -139,7 +139,7 @@ def score(rules: Rules, data: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
                     note.append(f"本类有指标不参评,分值由{rule.weight:g}分调整为{w:.2f}分")
                 rows.append(dict(county=c, category=cat.name, indicator=rule.code, name=rule.title, value=val,
                                  numerator=_f(v, "numerator"), denominator=_f(v, "denominator"), target=rule.target,
-                                 method=describe(rule), points=pts, max_points=w_shown, lost=w_shown - pts,
+                                 method=rule.method, method_text=describe(rule), points=pts, max_points=w_shown, lost=w_shown - pts,
                                  note=";".join(note)))
     scores = pd.DataFrame(rows, columns=SCORE_COLS)
     return scores, _totals(rules, scores, data)

@@ -210,8 +210,13 @@ def parse(text: str, *, where: str) -> Rules:
     try:
         return Rules.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{_place(raw, tuple(e['loc']))}:{message(e)}" for e in exc.errors()]
+        lines = explain(exc, raw)
         raise RulesError(f"考核规则文件 {where} 有 {len(lines)} 处错误:\n" + "\n".join(f"- {x}" for x in lines)) from None
+
+
+def explain(exc: ValidationError, raw: object) -> list[str]:
+    """Each of pydantic's errors as 「place:what is wrong」 in Chinese."""
+    return [f"{_place(raw, tuple(e['loc']))}:{message(e)}" for e in exc.errors()]
 
 
 @lru_cache(maxsize=16)

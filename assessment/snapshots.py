@@ -24,6 +24,7 @@ from data_access.models.app import TotalSnapshot as T
 from data_access.periods import START
 
 SCORE_FIELDS = ["county_code", "category", "indicator", "name", "numerator", "denominator", "value", "target", "method",
+                "method_text",
                 "points", "max_points", "note"]
 
 

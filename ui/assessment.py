@@ -51,22 +51,12 @@ def summary_line(summary: dict, *, own: bool) -> None:
 
 def matrix_section(scope: Scope, as_of: date, own: str | None) -> None:
     """Counties × indicators, each cell coloured by the share of its points kept, then total, grade, rank."""
-    df, cols = cache.assessment("matrix", as_of=as_of)
     by_cat = st.toggle("按一级指标汇总", key="asm_by_category")
+    df, cols = cache.assessment("category_matrix" if by_cat else "matrix", as_of=as_of)
     lead = {"name": "县(市)区", "rank": "排名", "total": "总分", "grade": "等次", "change": "较上周", "gap": "与上一名差距"}
-    if by_cat:
-        cats = cache.assessment("by_category", as_of=as_of)
-        wide = cats.pivot(index="county", columns="category", values="points")[list(dict.fromkeys(cats["category"]))]
-        maxes = cats.groupby("category", sort=False)["max_points"].max()
-        shares = {c: wide[c] / maxes[c] for c in wide.columns}
-        body = df[["county", *lead]].merge(wide.reset_index(), on="county")
-        heads = {c: f"{c}({maxes[c]:g}分)" for c in wide.columns}
-        share_of = {c: body["county"].map(shares[c]) for c in wide.columns}
-    else:
-        body = df.copy()
-        heads = {c["code"]: f"{c['name']}({c['max_points']:g}分)" for c in cols}
-        share_of = {c["code"]: body[f"share_{c['code']}"] for c in cols}
-    view = body[["county", *lead, *heads]].rename(columns={**lead, **heads})
+    heads = {c["code"]: f"{c['name']}({c['max_points']:g}分)" for c in cols}
+    share_of = {c["code"]: df[f"share_{c['code']}"] for c in cols}
+    view = df[["county", *lead, *heads]].rename(columns={**lead, **heads})
 
     def style(row):
         out = []
@@ -95,7 +85,7 @@ def matrix_section(scope: Scope, as_of: date, own: str | None) -> None:
                                   f"规则版本 {df['rules_version'].iloc[0]}")
 
 
-COUNTY_HEADERS = {"category": "一级指标", "name": "二级指标", "value_text": "数值", "target_text": "目标", "method": "计分方法",
+COUNTY_HEADERS = {"category": "一级指标", "name": "二级指标", "value_text": "数值", "target_text": "目标", "method_text": "计分方法",
                   "points": "得分", "max_points": "分值", "lost": "失分", "note": "说明"}
 
 
@@ -131,7 +121,7 @@ def _behind(scope: Scope, as_of: date, county: str, row) -> None:
         st.caption("此项未失分。")
         return
     if row["indicator"] not in DRILL:
-        st.caption(f"此项为汇总数据,请在相应专题页面查看:{components.md(row['note'] or row['method'])}")
+        st.caption(f"此项为汇总数据,请在相应专题页面查看:{components.md(row['note'] or row['method_text'])}")
         return
     if not scope.row_level or (scope.role == "county" and county != scope.county):
         st.caption("名单仅对领导小组办公室和本县(市)区账号开放;本账号只能查看汇总得分。")
@@ -211,16 +201,18 @@ def history_section(as_of: date, own: str | None) -> None:
 def whatif_section(as_of: date) -> None:
     """Weights and targets changed on the page, the ranking that would result beside the official one."""
     st.warning("模拟测算:调整分值和目标后的排名仅供研究,不是正式考核结果,不保存、不进入历史。", icon=":material/science:")
-    facts, table = cache.assessment("rules_table", as_of=as_of)
-    rules_rows = _editable(as_of)
-    edited = st.data_editor(rules_rows, hide_index=True, key="asm_whatif_editor", disabled=["code", "category", "name", "unit"],
+    facts, _ = cache.assessment("rules_table", as_of=as_of)
+    edited = st.data_editor(cache.assessment("rules_rows", as_of=as_of), hide_index=True, key="asm_whatif_editor",
+                            disabled=["code", "category", "name", "unit"],
                             column_config={"code": "代码", "category": "一级指标", "name": "二级指标", "unit": "单位",
                                            "weight": st.column_config.NumberColumn("分值", min_value=0.0, step=0.5),
-                                           "target": st.column_config.NumberColumn("目标(比率填小数)", step=0.01)})
+                                           "target": st.column_config.NumberColumn("目标(比率填小数)", step=0.01),
+                                           "floor": st.column_config.NumberColumn("不得分线(达标线计分)", step=0.01)})
     weights = {r.code: float(r.weight) for r in edited.itertuples() if pd.notna(r.weight)}
     targets = {r.code: float(r.target) for r in edited.itertuples() if pd.notna(r.target)}
+    floors = {r.code: float(r.floor) for r in edited.itertuples() if pd.notna(r.floor)}
     st.caption(f"分值合计 {sum(weights.values()):g}(须为100)。一级指标分值为其二级指标之和。规则版本 {facts['version']}。")
-    result, error = cache.simulate(as_of, weights, targets)
+    result, error = cache.simulate(as_of, weights, targets, floors)
     if error:
         st.error(f"模拟规则有误:{error}")
         return
@@ -229,17 +221,6 @@ def whatif_section(as_of: date) -> None:
     st.dataframe(view.drop(columns=["county"]).style.format({"正式总分": "{:.2f}", "模拟总分": "{:.2f}"}),
                  hide_index=True, key="asm_whatif_result",
                  column_order=["县(市)区", "正式排名", "正式总分", "模拟排名", "模拟总分", "模拟等次", "名次变化"])
-
-
-@st.cache_data(ttl=cache.TTL, show_spinner=False)
-def _editable(as_of: date) -> pd.DataFrame:
-    from assessment import rules as rules_mod
-    from data_access.indicators import INDICATORS
-
-    rules, _, _ = rules_mod.in_force(as_of)
-    return pd.DataFrame([dict(code=r.code, category=cat, name=r.title,
-                              unit=INDICATORS[r.code].unit if r.code in INDICATORS else "分",
-                              weight=r.weight, target=r.target) for cat, r in rules.rules])
 
 
 ENTRY_HEADERS = {"id": "编号", "name": "县(市)区", "kind_text": "类别", "item": "指标或事项", "points": "分值",

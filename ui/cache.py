@@ -121,8 +121,8 @@ def scoped(name: str, scope, **kwargs) -> pd.DataFrame:
     return SCOPED[name](scope, **kwargs)
 
 
-ASSESSMENT = frozenset({"ranking", "matrix", "by_category", "county_view", "county_summary", "history", "rules_table",
-                        "entry_choices", "entries_table"})
+ASSESSMENT = frozenset({"ranking", "matrix", "category_matrix", "county_view", "county_summary", "history", "rules_table",
+                        "entry_choices", "entries_table", "rules_rows"})
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
@@ -136,11 +136,11 @@ def assessment(name: str, **kwargs):
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=50)
-def simulate(as_of: date, weights: dict[str, float], targets: dict[str, float]):
+def simulate(as_of: date, weights: dict[str, float], targets: dict[str, float], floors: dict[str, float]):
     """What-if scoring (never stored): the simulated ranking beside the official one, or an error."""
     from assessment import board
 
-    return board.simulate(as_of=as_of, weights=weights, targets=targets)
+    return board.simulate(as_of=as_of, weights=weights, targets=targets, floors=floors)
 
 
 def map_settings() -> dict[str, str | None]:

@@ -110,3 +110,42 @@ def test_backfill_scores_each_week_once(backend):
     recent = h[h["week_end"] >= date(2026, 10, 4)]
     assert recent.groupby("week_end").size().eq(2).all()  # both counties, once each
     assert set(recent["week_end"]) == {w for w in all_weeks if w >= date(2026, 10, 4)}
+
+
+def test_whatif_rescores_without_storing(backend):
+    official = board.ranking(as_of=D).set_index("county")["total"]  # stores D and the week before it
+    stored = snapshots.history()
+    moved, error = board.simulate(as_of=D, weights={"M9": 1.0, "M7": 6.0}, targets={})
+    assert error is None
+    sim = moved.set_index("county")
+    # both counties keep all of M9 (no violating elimination) and none of M7: 3 points moved from one to the other
+    assert ((sim["total"] - official).round(2) == -3).all() and (sim["official_total"] == official).all()
+    lower, error = board.simulate(as_of=D, weights={}, targets={"M7": 0.5}, floors={"M7": 0.0})
+    assert error is None  # 风险措施匹配率 of 50% or more now earns full marks, and less earns a share
+    assert (lower.set_index("county")["total"] > official).any() and (lower.set_index("county")["total"] >= official).all()
+    _, error = board.simulate(as_of=D, weights={}, targets={"M7": 0.5})
+    assert "第4个二级指标(M7):floor(不得分线)0.75 须低于 target(满分线)0.5" in error
+    _, error = board.simulate(as_of=D, weights={"M4": 9.0}, targets={})
+    assert error == "文件整体:一级指标分值合计 104,应为100"
+    _, error = board.simulate(as_of=D, weights={"M5": 0.0}, targets={})
+    assert "第1个一级指标(防返贫监测帮扶) → 第2个二级指标(M5) → 分值:须大于0" in error
+    assert snapshots.history().equals(stored)  # nothing stored by a simulation
+
+
+def test_the_stable_interface(backend):
+    import assessment
+
+    scores = assessment.scores(as_of=SUNDAY)
+    assert {"county", "category", "indicator", "value", "target", "method", "points", "max_points"} <= set(scores)
+    assert set(scores["method"]) <= set(rules.METHODS) and len(scores) == 2 * 24
+    totals = assessment.totals(as_of=SUNDAY)
+    assert {"county", "total", "grade", "rank"} <= set(totals) and list(totals["rank"]) == [1, 2]
+
+
+def test_category_points_add_up_to_the_points_before_bonus_and_deductions(backend):
+    wide, cats = board.category_matrix(as_of=SUNDAY)
+    assert [c["code"] for c in cats] == ["防返贫监测帮扶", "两不愁三保障及饮水", "产业与就业", "一村一品", "村级集体经济",
+                                         "重点任务推进"]
+    for _, row in wide.iterrows():
+        assert sum(row[c["code"]] for c in cats) == pytest.approx(row["base"])
+        assert 0 <= row["share_产业与就业"] <= 1

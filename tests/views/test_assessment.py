@@ -148,3 +148,13 @@ def test_an_entry_without_a_reason_is_refused(own_demo):
     county = sign_in(own_demo["county"]["username"], own_demo["county"]["password"], PAGE)
     section(county, "entries")
     assert not any(f for f in county.get("form")) and "由领导小组办公室录入" in texts(county)
+
+
+def test_the_matrix_by_category(signed_in):
+    at = section(ok(signed_in("office", PAGE)), "matrix")
+    ok(at.toggle(key="asm_by_category").set_value(True).run())
+    table = at.dataframe[0].value
+    cats = [c for c in table.columns if c.endswith("分)")]
+    assert cats == ["防返贫监测帮扶(25分)", "两不愁三保障及饮水(15分)", "产业与就业(20分)", "一村一品(15分)",
+                    "村级集体经济(15分)", "重点任务推进(10分)"]
+    assert len(table) == 10 and not at.error
