@@ -164,7 +164,7 @@ class ScoreSnapshot(AppBase):
     value: Mapped[float | None] = mapped_column(Double)
     target: Mapped[float | None] = mapped_column(Double)
     method: Mapped[str] = mapped_column(String(20))  # attainment, threshold, ... (DESIGN.md §4.1)
-    method_text: Mapped[str] = mapped_column(String(100))  # the method in words, with its numbers
+    method_text: Mapped[str | None] = mapped_column(String(100))  # the method in words, with its numbers
     points: Mapped[float] = mapped_column(Double)
     max_points: Mapped[float] = mapped_column(Double)
     note: Mapped[str] = mapped_column(Text)
