@@ -1,7 +1,8 @@
 """`make bench`: seed demo data per scale, time every page cold and warm against a title-only floor page.
 
 Usage: python -m bench.run [--scales 1 10] [--runs 7]. Prints a table and writes data/bench.json (DESIGN.md §8).
-Per scale: the seed CLI runs in its own subprocess (timed as seed_s), then ONE child process (`--child`) measures
+Per scale: the seed CLI runs in its own subprocess (timed as seed_s), then the assessment backfill of every week since
+2021 (timed as backfill_s), then ONE child process (`--child`) measures
 every page with streamlit.testing.v1.AppTest: a fresh AppTest per run, after a warm-up run; warm keeps the caches,
 cold follows st.cache_data.clear() and clearing the county-map figures (the static geometry in st.cache_resource
 is kept). Values are medians.
@@ -30,6 +31,7 @@ PAGES = {  # page URL -> page file relative to app.py; a new page is one line he
     "/collective": "views/collective.py",
     "/projects": "views/projects.py",
     "/assessment": "views/assessment.py",
+    "/weekly": "views/weekly.py",
 }
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

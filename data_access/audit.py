@@ -15,6 +15,7 @@ ACTIONS = {
     "device_sign_in": "大屏设备登录", "session_expired": "会话超时", "unmask": "查看完整个人信息",
     "export": "导出", "import": "导入", "user_change": "用户变更", "password_change": "修改密码",
     "device_token": "大屏设备授权", "score_entry": "考核评定与加减分", "score_revoke": "撤销考核评定",
+    "task_progress": "重点任务进度", "action_add": "会议议定事项", "action_followup": "议定事项跟进", "action_close": "议定事项办结",
 }
 
 

@@ -223,6 +223,7 @@ def whatif_section(as_of: date) -> None:
                  column_order=["县(市)区", "正式排名", "正式总分", "模拟排名", "模拟总分", "模拟等次", "名次变化"])
 
 
+FLASH = "asm_flash"
 ENTRY_HEADERS = {"id": "编号", "name": "县(市)区", "kind_text": "类别", "item": "指标或事项", "points": "分值",
                  "reason": "理由", "effective_on": "生效日期", "created_by": "录入人", "state": "状态"}
 
@@ -230,6 +231,9 @@ ENTRY_HEADERS = {"id": "编号", "name": "县(市)区", "kind_text": "类别", "
 def entries_section(scope: Scope, data_date: date) -> None:
     """The office's manual scores, bonuses, deductions and vetoes: listed for all, entered and withdrawn by the
     office (audited); they count from the data date on, finished weeks keep their scores."""
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message)
     df = cache.assessment("entries_table", year=data_date.year)
     st.dataframe(df[list(ENTRY_HEADERS)].rename(columns=ENTRY_HEADERS), hide_index=True, key="asm_entries",
                  height=min(38 + 35 * max(len(df), 1), 400))
@@ -284,7 +288,8 @@ def _save(scope: Scope, county: str, kind: str, item: str | None, points: float,
     audit.record(scope.username, "score_entry", f"#{entry} {county} {kind} {item or ''} {points:g}分:{reason.strip()}",
                  auth.address())
     cache.assessment.clear()
-    st.success("已保存,并已重新计算本周得分。")
+    st.session_state[FLASH] = "已保存,并已重新计算本周得分。"
+    st.rerun()
 
 
 def rules_section(as_of: date) -> None:

@@ -143,6 +143,19 @@ def simulate(as_of: date, weights: dict[str, float], targets: dict[str, float], 
     return board.simulate(as_of=as_of, weights=weights, targets=targets, floors=floors)
 
 
+WEEKLY = frozenset({"movers", "key_tasks", "actions"})
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
+def weekly(name: str, **kwargs) -> pd.DataFrame:
+    """A section of the 周调度 page (data_access.weekly.<name>); cleared when the office records something."""
+    from data_access import weekly as service
+
+    if name not in WEEKLY:
+        raise ValueError(f"unknown weekly view {name!r}")
+    return getattr(service, name)(**kwargs)
+
+
 def map_settings() -> dict[str, str | None]:
     """Where the folium maps load Leaflet from (under the app's base path) and the optional intranet tile layer."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")

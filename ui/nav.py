@@ -36,6 +36,7 @@ PAGES = [
     PageSpec("projects", "views/projects.py", "产业项目与资产", ":material/factory:", "projects", ALL - {"screen"}, "专题"),
     PageSpec("assessment", "views/assessment.py", "考核排名", ":material/leaderboard:", "assessment", ALL - {"screen"},
              "考核"),
+    PageSpec("weekly", "views/weekly.py", "周调度", ":material/event_note:", "weekly", ALL - {"screen"}, "考核"),
     PageSpec("admin", "views/admin.py", "系统管理", ":material/admin_panel_settings:", "admin",
              frozenset({"admin"}), "系统"),
 ]

@@ -178,7 +178,8 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
 
     say(0.85, "生成重点任务与周调度")
     kt, tp = tasks.key_tasks(rng, as_of, problem)
-    ma, fu = tasks.meeting_actions(rng, as_of)
+    county_rows = regions[regions["level"] == "county"]
+    ma, fu = tasks.meeting_actions(rng, as_of, dict(zip(county_rows["code"], county_rows["name"])))
     ae = tasks.assessment_entries(rng, as_of, problem)
     for model, df in ((am.KeyTask, kt), (am.TaskProgress, tp), (am.MeetingAction, ma),
                       (am.ActionFollowup, fu), (am.AssessmentEntry, ae)):

@@ -82,8 +82,9 @@ def key_tasks(rng, as_of: date, problem: dict[str, float]) -> tuple[pd.DataFrame
     return pd.DataFrame(tasks), tp
 
 
-def meeting_actions(rng, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Decisions of the last twelve weekly meetings, some still open past their due date."""
+def meeting_actions(rng, as_of: date, counties: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Decisions of the last twelve weekly meetings, some still open past their due date; a third owned by one
+    county (its account sees them)."""
     decisions = ["督促逾期未认定监测对象完成识别认定", "对未走访监测户开展补访", "核查违规消除风险案例",
                  "推进闲置项目盘活", "补充因病监测户健康帮扶措施", "核实部门预警信息", "推进薄弱村集体经济提升",
                  "整改危房问题户", "落实控辍保学劝返", "更新扶贫资产台账"]
@@ -98,9 +99,13 @@ def meeting_actions(rng, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
             if closed and closed > as_of:
                 closed = None
             status = "已完成" if closed else ("逾期" if due < as_of else "进行中")
-            rows.append(dict(id=aid, meeting_date=meeting, decision=str(rng.choice(decisions)),
-                             owner=str(rng.choice(OWNERS)), due_on=due, status=status, closed_on=closed))
-            ups.append(dict(action_id=aid, at=meeting + timedelta(days=7), note="已部署,正在推进"))
+            county = str(rng.choice(list(counties))) if rng.random() < 0.35 else None
+            owner = counties[county] if county else str(rng.choice(OWNERS))
+            rows.append(dict(id=aid, meeting_date=meeting, decision=str(rng.choice(decisions)), owner=owner,
+                             owner_county=county, due_on=due, status=status, closed_on=closed))
+            if meeting + timedelta(days=7) <= as_of:
+                ups.append(dict(action_id=aid, at=meeting + timedelta(days=7), note="已部署,正在推进", evidence=None,
+                                created_by="office"))
             aid += 1
     up = pd.DataFrame(ups)
     up.insert(0, "id", np.arange(1, len(up) + 1))

@@ -106,6 +106,8 @@ class TaskProgress(AppBase):
     week_end: Mapped[date] = mapped_column(Date)
     percent: Mapped[float] = mapped_column(Double)
     note: Mapped[str] = mapped_column(String(200))
+    reported_by: Mapped[str | None] = mapped_column(String(40))
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class MeetingAction(AppBase):
@@ -116,6 +118,7 @@ class MeetingAction(AppBase):
     meeting_date: Mapped[date] = mapped_column(Date)
     decision: Mapped[str] = mapped_column(String(200))
     owner: Mapped[str] = mapped_column(String(40))
+    owner_county: Mapped[str | None] = mapped_column(String(6))  # a county that owns it (its account sees it)
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(6))  # 进行中 已完成 逾期
     closed_on: Mapped[date | None] = mapped_column(Date)
@@ -129,6 +132,8 @@ class ActionFollowup(AppBase):
     action_id: Mapped[int] = mapped_column(ForeignKey("meeting_action.id"), index=True)
     at: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(200))
+    evidence: Mapped[str | None] = mapped_column(String(300))
+    created_by: Mapped[str | None] = mapped_column(String(40))
 
 
 class AssessmentEntry(AppBase):

@@ -20,6 +20,7 @@ ALLOWED = {
     "collective": {"admin", "office", "county", "leader"},
     "projects": {"admin", "office", "county", "leader"},
     "assessment": {"admin", "office", "county", "leader"},
+    "weekly": {"admin", "office", "county", "leader"},
     "admin": {"admin"},
 }
 
