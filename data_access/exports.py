@@ -37,9 +37,22 @@ def xlsx(df: pd.DataFrame, headers: dict[str, str], *, sheet: str = "名单", no
     Every text cell is written as text (ID numbers and codes stay digits, never numbers); text that would
     start a formula is neutralised. A note (what the list is, as of when, masked or not) goes above it.
     """
+    return workbook([(sheet, df, headers, note)])
+
+
+def workbook(sheets: list[tuple[str, pd.DataFrame, dict[str, str], str | None]]) -> bytes:
+    """An .xlsx of several sheets, each (name, frame, headers, note) written as xlsx() writes one."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
+    wb.remove(wb.active)
+    for name, df, headers, note in sheets:
+        _sheet(wb.create_sheet(name[:31]), df, headers, note)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _sheet(ws, df: pd.DataFrame, headers: dict[str, str], note: str | None) -> None:
+    """Fill one sheet: the note, the bold header row, the cells as text or dates, widths, A4 print set-up."""
     if note:
         ws.append([neutralise(note)])
         ws.append([])
@@ -70,6 +83,4 @@ def xlsx(df: pd.DataFrame, headers: dict[str, str], *, sheet: str = "名单", no
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_margins.left = ws.page_margins.right = 0.4
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+

@@ -156,6 +156,26 @@ def weekly(name: str, **kwargs) -> pd.DataFrame:
     return getattr(service, name)(**kwargs)
 
 
+@st.cache_data(ttl=TTL, show_spinner="正在生成通报…", max_entries=20)
+def weekly_report(part: str, as_of: date):
+    """The 周调度通报 at as_of: its narrative (a list of heading, text), or the .docx or .xlsx bytes."""
+    from reports import weekly as report
+
+    if part == "narrative":
+        return report.narrative(report.facts(as_of=as_of))
+    if part not in ("docx", "xlsx"):
+        raise ValueError(f"unknown report part {part!r}")
+    return weekly_files(as_of)[part]
+
+
+@st.cache_data(ttl=TTL, show_spinner="正在生成通报…", max_entries=20)
+def weekly_files(as_of: date) -> dict[str, bytes]:
+    """The 周调度通报's files at as_of, built once: docx, xlsx and the map png."""
+    from reports import weekly as report
+
+    return report.build(as_of=as_of)
+
+
 def map_settings() -> dict[str, str | None]:
     """Where the folium maps load Leaflet from (under the app's base path) and the optional intranet tile layer."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")

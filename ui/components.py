@@ -179,6 +179,20 @@ def export_button(scope: Scope, *, label: str, key: str, rows: Callable[[], pd.D
                        icon=":material/download:")
 
 
+def document_button(scope: Scope, *, label: str, key: str, build: Callable[[], bytes], file_name: str, mime: str,
+                    what: str) -> None:
+    """A document built on the server (the 周调度通报), only when clicked, and audited then like every export."""
+    address = auth.address()
+
+    def made() -> bytes:
+        data = build()
+        audit.record(scope.username, "export", what, address)
+        return data
+
+    st.download_button(label, data=made, file_name=file_name, mime=mime, key=key, on_click="ignore",
+                       icon=":material/download:")
+
+
 def order(ind: Indicator, key: str) -> bool:
     """Ranking order picker: worst first (to find who lags, the default) or best first; True for worst first."""
     if not ind.ranked:

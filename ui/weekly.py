@@ -29,6 +29,8 @@ FLASH = "wk_flash"
 def _done(message: str) -> None:
     """After a record: fresh figures on a rerun, with the message shown at the top of the section."""
     cache.weekly.clear()
+    cache.weekly_report.clear()
+    cache.weekly_files.clear()
     st.session_state[FLASH] = message
     st.rerun()
 
@@ -219,3 +221,26 @@ def _decision_form(scope: Scope, as_of: date) -> None:
             audit.record(scope.username, "action_add", f"#{aid} {names.get(owner, owner)}:{decision.strip()}",
                          auth.address())
             _done("议定事项已保存。")
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def briefing(scope: Scope, as_of: date) -> None:
+    """The 周调度通报: its text on the page, the Word document and the tables, built when clicked."""
+    st.caption("通报由看板根据数据自动生成:考核排名及变化、防返贫监测逾期事项、重点任务、会议议定事项和指标变化;附排名表、"
+               "考核总分分布图、按县汇总的逾期事项、逾期任务和议定事项。只含汇总数字,不含个人信息。")
+    for heading, text in cache.weekly_report("narrative", as_of):
+        st.markdown(f"**{heading}**")
+        st.markdown(components.md(text))
+    c1, c2 = st.columns(2)
+    stamp = as_of.isoformat()
+    with c1:
+        components.document_button(scope, label="下载周调度通报(Word)", key="wk_docx",
+                                    build=lambda: cache.weekly_report("docx", as_of), file_name=f"周调度通报_{stamp}.docx",
+                                    mime=DOCX, what=f"导出周调度通报(Word),统计时点 {as_of}")
+    with c2:
+        components.document_button(scope, label="下载通报附表(Excel)", key="wk_report_xlsx",
+                                    build=lambda: cache.weekly_report("xlsx", as_of),
+                                    file_name=f"周调度通报附表_{stamp}.xlsx", mime="application/vnd.openxmlformats-"
+                                    "officedocument.spreadsheetml.sheet", what=f"导出周调度通报附表,统计时点 {as_of}")

@@ -6,7 +6,7 @@ import streamlit as st
 from assessment.board import previous_week
 from ui import components, frame, weekly
 
-SECTIONS = {"glance": "本周概况", "tasks": "重点任务", "actions": "会议议定事项"}
+SECTIONS = {"glance": "本周概况", "tasks": "重点任务", "actions": "会议议定事项", "briefing": "周调度通报"}
 
 scope = frame.require("weekly")
 head = st.container()
@@ -26,6 +26,8 @@ with c2:
 weekly.flash()
 if section == "glance":
     weekly.glance(scope, as_of, before)
+elif section == "briefing":
+    weekly.briefing(scope, as_of)
 elif section == "tasks":
     weekly.tasks(scope, as_of, presenting=presenting)
 else:

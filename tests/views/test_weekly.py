@@ -32,7 +32,7 @@ def test_every_section_at_every_date(signed_in, role):
     at = ok(signed_in(role, PAGE))
     for d in DATES:
         at.selectbox(key="wk_as_of").set_value(d)
-        for name in ("glance", "tasks", "actions"):
+        for name in ("glance", "tasks", "actions", "briefing"):
             section(at, name)
             assert not at.error, (role, d, name, [e.value for e in at.error])
     at.selectbox(key="wk_as_of").set_value(DEMO_AS_OF)
@@ -99,3 +99,10 @@ def test_presentation_mode_keeps_only_the_week_picker(signed_in):
     ok(at.toggle(key="wk_present").set_value(True).run())
     assert not at.multiselect and not at.get("form") and at.selectbox(key="wk_as_of")
     assert any("font-size" in h.proto.body for h in at.get("html"))
+
+
+def test_the_briefing_shows_its_text_and_offers_the_documents(signed_in):
+    at = section(ok(signed_in("leader", PAGE)), "briefing")
+    text = " ".join(m.value for m in at.markdown)
+    assert "一、考核排名" in text and "三、重点任务推进" in text and "户主" not in text
+    assert {b.key for b in at.download_button} >= {"wk_docx", "wk_report_xlsx"}
