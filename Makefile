@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell md5sum requirements.txt | cut -c1-8)
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 
-.PHONY: install run test lint bench browser-deps seed
+.PHONY: install run test lint bench soak browser-deps seed
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,3 +33,6 @@ test: $(STAMP) browser-deps lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+soak: $(STAMP) browser-deps
+	$(BIN)/python -m bench.soak

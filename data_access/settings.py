@@ -37,6 +37,8 @@ class Settings:
     collective_tiers: tuple[int, ...] = (50_000, 100_000, 200_000, 500_000, 1_000_000)
     tile_url: str | None = None  # an intranet map tile server ({z}/{x}/{y}); none by default: boundaries only
     tile_attribution: str = ""
+    screen_seconds: float = 20.0  # how long the presentation screen shows each panel
+    screen_indicator: str = "M1"  # the indicator of the screen's county map
 
 
 def _secrets() -> dict:
@@ -87,7 +89,19 @@ def load_settings() -> Settings:
         collective_tiers=_tiers(get("DASHBOARD_COLLECTIVE_TIERS", "50000,100000,200000,500000,1000000") or ""),
         tile_url=_tile_url(get("DASHBOARD_TILE_URL") or None),
         tile_attribution=get("DASHBOARD_TILE_ATTRIBUTION", "") or "",
+        screen_seconds=_seconds(get("DASHBOARD_SCREEN_SECONDS", "20") or "20"),
+        screen_indicator=(get("DASHBOARD_SCREEN_INDICATOR", "M1") or "M1").strip().upper(),
     )
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(f"DASHBOARD_SCREEN_SECONDS must be a number of seconds, got {value!r}") from None
+    if not 0.5 <= seconds <= 3600:
+        raise SettingsError(f"DASHBOARD_SCREEN_SECONDS must be between 0.5 and 3600, got {value!r}")
+    return seconds
 
 
 def _tiers(value: str) -> tuple[int, ...]:

@@ -90,6 +90,8 @@ def require(key: str) -> Scope:
     if account is None:
         sign_in_page()
         st.stop()
+    if account.role == "screen" and key != "screen":  # a presentation screen has one page
+        st.switch_page(nav.BY_KEY["screen"].path)
     if not nav.allowed(key, account.role):
         st.error(f"无权限:{ROLES[account.role]}账号不能打开“{nav.BY_KEY[key].title}”页面。")
         st.stop()

@@ -26,7 +26,7 @@ class PageSpec:
 
 
 PAGES = [
-    PageSpec("overview", "views/overview.py", "总览", ":material/dashboard:", "", ALL, "监测总览"),
+    PageSpec("overview", "views/overview.py", "总览", ":material/dashboard:", "", ALL - {"screen"}, "监测总览"),
     PageSpec("map", "views/map.py", "县域地图", ":material/map:", "map", ALL - {"screen"}, "监测总览"),
     PageSpec("monitoring", "views/monitoring.py", "防返贫监测", ":material/health_and_safety:", "monitoring",
              ALL - {"screen"}, "专题"),
@@ -37,6 +37,8 @@ PAGES = [
     PageSpec("assessment", "views/assessment.py", "考核排名", ":material/leaderboard:", "assessment", ALL - {"screen"},
              "考核"),
     PageSpec("weekly", "views/weekly.py", "周调度", ":material/event_note:", "weekly", ALL - {"screen"}, "考核"),
+    PageSpec("screen", "views/screen.py", "大屏", ":material/tv:", "screen", frozenset({"screen", "admin", "office", "leader"}),
+             "考核"),
     PageSpec("admin", "views/admin.py", "系统管理", ":material/admin_panel_settings:", "admin",
              frozenset({"admin"}), "系统"),
 ]

@@ -13,7 +13,7 @@ from ui.nav import PAGES
 
 ROLES = ["admin", "office", "county", "leader", "screen"]
 ALLOWED = {
-    "overview": {"admin", "office", "county", "leader", "screen"},
+    "overview": {"admin", "office", "county", "leader"},
     "map": {"admin", "office", "county", "leader"},
     "monitoring": {"admin", "office", "county", "leader"},
     "ovop": {"admin", "office", "county", "leader"},
@@ -21,6 +21,7 @@ ALLOWED = {
     "projects": {"admin", "office", "county", "leader"},
     "assessment": {"admin", "office", "county", "leader"},
     "weekly": {"admin", "office", "county", "leader"},
+    "screen": {"admin", "office", "leader", "screen"},
     "admin": {"admin"},
 }
 
@@ -41,7 +42,11 @@ def test_role_page_matrix(signed_in, role, page):
     at = signed_in(role, page.path)
     if role in ALLOWED[page.key]:
         assert not at.error, [e.value for e in at.error]
-        assert at.title[0].value == page.title
+        title = "绥化市巩固拓展脱贫攻坚成果同乡村振兴有效衔接" if page.key == "screen" else page.title
+        assert at.title[0].value == title
+    elif role == "screen":  # a presentation screen is sent to its one page
+        assert not at.error and at.title[0].value == "绥化市巩固拓展脱贫攻坚成果同乡村振兴有效衔接"
+        assert not at.dataframe and not at.text_input
     else:
         assert len(at.error) == 1 and at.error[0].value.startswith("无权限")
         assert not at.title and not at.metric and not at.dataframe and not at.get("plotly_chart")
@@ -121,10 +126,11 @@ def test_office_unmasks_one_household_with_a_reason(signed_in):
     assert audit_actions("office")[-1] == "unmask"
 
 
-def test_screen_account_sees_only_the_overview(signed_in):
+def test_screen_account_sees_only_the_screen(signed_in):
     at = signed_in("screen")
-    assert at.title[0].value == "总览" and len(at.metric) == 8
+    assert at.title[0].value.endswith("有效衔接") and len(at.metric) == 8  # the first panel: the KPI cards
     assert not any(b.key == "change_password" for b in at.sidebar.button)
+    assert not at.main.selectbox and not at.main.button and not at.main.text_input  # no widgets on the screen
 
 
 def test_idle_session_expires_after_30_minutes(signed_in):
