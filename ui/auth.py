@@ -132,6 +132,7 @@ def redirect_if_pending() -> None:
     target = st.session_state.pop("auth_redirect", None)
     if target:
         st.html(f"<script>window.location.replace({target!r});</script>", unsafe_allow_javascript=True)
+        st.stop()  # nothing else this run: a page that moved on (the screen's switch_page) would drop the script
     if st.session_state.pop("auth_logout", None):  # a POST from this page: another site cannot sign anyone out
         st.html("<script>fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'})"
                 ".finally(() => window.location.replace('/'));</script>", unsafe_allow_javascript=True)

@@ -60,12 +60,23 @@ def test_county_account(page):
 
 
 def test_screen_account_and_device_binding(page, server):
-    sign_in(page, "screen", "/")
-    page.get_by_role("heading", name="总览").first.wait_for(timeout=60_000)
-    nav = page.locator('[data-testid="stSidebarNav"]')
-    assert nav.count() == 0 or "县域地图" not in nav.inner_text()  # one page: Streamlit shows no menu
+    page.goto(page.base + "/", wait_until="domcontentloaded")
+    wait_sign_in_form(page)
+    row = accounts_of(page.data)["screen"]
+    page.get_by_label("用户名").fill(row["username"])
+    page.get_by_label("密码").fill(row["password"])
+    page.get_by_role("button", name="登录", exact=True).click()
+    from ui.auth import COOKIE
+
+    for _ in range(120):  # the handoff to /auth/establish sets the HttpOnly session cookie
+        if any(c["name"] == COOKIE for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(250)
+    page.locator(".screen-panel").first.wait_for(timeout=60_000)  # sent to its one page, the screen (no sidebar)
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
     page.goto(page.base + "/map", wait_until="domcontentloaded")
-    page.get_by_text("无权限").wait_for(timeout=30_000)
+    page.locator(".screen-panel").first.wait_for(timeout=60_000)
+    assert page.get_by_text("县域地图").count() == 0
 
     from data_access import accounts
     from tests.conftest import using
@@ -77,9 +88,9 @@ def test_screen_account_and_device_binding(page, server):
     kiosk = page.context.browser.new_context(viewport={"width": 1600, "height": 1000})
     p = kiosk.new_page()
     p.goto(page.base + f"/auth/device?token={token}", wait_until="domcontentloaded")
-    p.get_by_role("heading", name="总览").first.wait_for(timeout=60_000)
+    p.locator(".screen-panel").first.wait_for(timeout=60_000)
     p.reload(wait_until="domcontentloaded")  # a power cut: the device cookie signs it in again
-    p.get_by_role("heading", name="总览").first.wait_for(timeout=60_000)
+    p.locator(".screen-panel").first.wait_for(timeout=60_000)
     with using(DASHBOARD_DATA_DIR=str(data)):
         device_id = int(accounts.devices().iloc[0]["id"])
         accounts.revoke_device(device_id, by="test")
