@@ -141,6 +141,24 @@ def _page(browser, base, data, **context_args):
     return p
 
 
+def sign_in_screen(page, path: str = "/") -> None:
+    """Sign the screen account in at path: it lands on its one page, /screen, which has no sidebar (no 退出登录 to
+    wait for): wait for the session cookie of the handoff, then for a panel."""
+    from ui.auth import COOKIE
+
+    page.goto(page.base + path, wait_until="domcontentloaded")
+    wait_sign_in_form(page)
+    row = accounts_of(page.data)["screen"]
+    page.get_by_label("用户名").fill(row["username"])
+    page.get_by_label("密码").fill(row["password"])
+    page.get_by_role("button", name="登录", exact=True).click()
+    for _ in range(120):
+        if any(c["name"] == COOKIE for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(250)
+    page.locator(".screen-panel").first.wait_for(timeout=60_000)
+
+
 def wait_sign_in_form(page, timeout: int = 240_000) -> None:
     """The sign-in form (the first request on a fresh folder seeds the demo data first). Exact names: 登录 is also
     part of 退出登录, the button of a page still signed in."""

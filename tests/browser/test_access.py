@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import SCREENSHOTS, accounts_of, sign_in, wait_sign_in_form
+from tests.browser.conftest import SCREENSHOTS, accounts_of, sign_in, sign_in_screen, wait_sign_in_form
 
 URLS = ["/map", "/admin", "/"]
 
@@ -60,19 +60,7 @@ def test_county_account(page):
 
 
 def test_screen_account_and_device_binding(page, server):
-    page.goto(page.base + "/", wait_until="domcontentloaded")
-    wait_sign_in_form(page)
-    row = accounts_of(page.data)["screen"]
-    page.get_by_label("用户名").fill(row["username"])
-    page.get_by_label("密码").fill(row["password"])
-    page.get_by_role("button", name="登录", exact=True).click()
-    from ui.auth import COOKIE
-
-    for _ in range(120):  # the handoff to /auth/establish sets the HttpOnly session cookie
-        if any(c["name"] == COOKIE for c in page.context.cookies()):
-            break
-        page.wait_for_timeout(250)
-    page.locator(".screen-panel").first.wait_for(timeout=60_000)  # sent to its one page, the screen (no sidebar)
+    sign_in_screen(page, "/")  # sent to its one page, the screen (no sidebar)
     assert page.locator('[data-testid="stSidebar"]').is_hidden()
     page.goto(page.base + "/map", wait_until="domcontentloaded")
     page.locator(".screen-panel").first.wait_for(timeout=60_000)
