@@ -27,6 +27,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--disable-sync", "--no-first-run", "--enable-precise-memory-info"]
 PANEL = """() => { const el = document.querySelector('.screen-panel'); return el ? el.firstChild.textContent.trim() : null; }"""
 HEAP = "() => performance.memory ? performance.memory.usedJSHeapSize : null"
+RSS_GROWTH_MB, HEAP_MB = 50, 150  # flat: the server within 50 MB of where it was after 50 rotations, the page's heap
+# (which saws between ~35 and ~95 MB as the collector runs) under 150 MB
 
 
 def rss_mb(pid: int) -> float:
@@ -140,9 +142,17 @@ def main(argv: list[str] | None = None) -> None:
         server.wait(timeout=30)
         if tmp:
             tmp.cleanup()
+    growth = result["server_rss_mb"]["end"] - result["server_rss_mb"]["after_50"]
+    result["verdict"] = {
+        f"server memory grew {growth:.1f} MB (bound {RSS_GROWTH_MB} MB)": growth <= RSS_GROWTH_MB,
+        f"page heap {result['page_heap_mb']['end']} MB at the end (bound {HEAP_MB} MB)":
+            result["page_heap_mb"]["end"] <= HEAP_MB,
+        "no error box": result["error_boxes"] == 0, "nothing off the machine": result["requests_off_machine"] == 0}
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(result, ensure_ascii=False, indent=1))
     print(json.dumps(result, ensure_ascii=False, indent=1))
+    for what, ok in result["verdict"].items():
+        print(f"{'OK  ' if ok else 'MISS'} {what}")
 
 
 if __name__ == "__main__":
