@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import delete, func, select
@@ -21,7 +21,7 @@ from data_access import areas
 from data_access.db import engine
 from data_access.models.app import ScoreSnapshot as S
 from data_access.models.app import TotalSnapshot as T
-from data_access.periods import START
+from data_access.periods import report_dates
 
 SCORE_FIELDS = ["county_code", "category", "indicator", "name", "numerator", "denominator", "value", "target", "method",
                 "method_text",
@@ -96,13 +96,9 @@ def invalidate(since: date, data_date: date | None = None) -> int:
 
 
 def weeks(data_date: date) -> list[date]:
-    """Every Sunday from the first of the transition period to the data date, then the data date."""
-    first = START + timedelta(days=(6 - START.weekday()) % 7)
-    out, day = [], first
-    while day <= data_date:
-        out.append(day)
-        day += timedelta(weeks=1)
-    return out if out and out[-1] == data_date else [*out, data_date]
+    """Every Sunday from the first of the transition period to the data date, then the data date: the 统计时点
+    options, oldest first."""
+    return report_dates(data_date)[::-1]
 
 
 def backfill(data_date: date | None = None, progress: Callable[[int, int], None] | None = None,
