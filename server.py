@@ -13,11 +13,11 @@ import streamlit as st
 import uvicorn.config
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from data_access import accounts
+from data_access import accounts, health
 from data_access.settings import settings
 from ui.auth import COOKIE, DEVICE_COOKIE
 from ui.gate import BROWSER_COOKIE, Gate
@@ -99,7 +99,21 @@ def vendor(request: Request) -> Response:
     return Response(path.read_bytes(), media_type=MEDIA[path.suffix], headers={"Cache-Control": "public, max-age=86400"})
 
 
+_readiness = health.Readiness()
+
+
+def ready(request: Request) -> JSONResponse:
+    """Readiness for a load balancer: 503 while any database cannot be reached (Streamlit's /_stcore/health only
+    says the process is alive). Names the databases, never their hosts."""
+    probes = _readiness()
+    body = {"status": "ok" if not any(probes.values()) else "unavailable",
+            "databases": {name: "unavailable" if cause else "ok" for name, cause in probes.items()}}
+    return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503,
+                        headers={"Cache-Control": "no-store"})
+
+
 ROUTES = [Route("/auth/establish", establish), Route("/auth/logout", logout, methods=["POST"]),
-          Route("/auth/device", device), Route("/vendor/{path:path}", vendor)]
+          Route("/auth/device", device), Route("/vendor/{path:path}", vendor),
+          Route("/ready", ready)]
 app = st.App("app.py", routes=ROUTES,
              middleware=[Middleware(Gate, pages={p.url_path for p in PAGES})])

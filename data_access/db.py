@@ -10,6 +10,7 @@ from data_access.settings import settings
 
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
+CONNECT_SECONDS = 5
 
 
 def engine_for_url(url: str) -> Engine:
@@ -22,7 +23,9 @@ def engine_for_url(url: str) -> Engine:
 
 def _create(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_recycle=1800)
+        # a database host that does not answer fails the page within seconds instead of the OS's minutes
+        timeout = {"connect_timeout": CONNECT_SECONDS} if url.startswith(("postgresql", "mysql", "mariadb")) else {}
+        return create_engine(url, pool_pre_ping=True, pool_recycle=1800, connect_args=timeout)
     eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(eng, "connect")

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlparse
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import accounts, audit
+from data_access import accounts, audit, health
 from data_access.accounts import Account, AccountError
 from ui.gate import BROWSER_COOKIE
 
@@ -64,7 +64,9 @@ def current() -> Account | None:
     """The signed-in account, or None. Idle sessions (30 min) and revoked tokens end here."""
     try:
         return _current()
-    except SQLAlchemyError:  # no app database yet (first start): nobody is signed in
+    except SQLAlchemyError as e:  # no app tables yet (first start): nobody is signed in; unreachable: say so
+        if (down := health.unreachable(e)) is not None:
+            raise down from None
         return None
 
 

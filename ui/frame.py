@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 from contextlib import contextmanager
 from datetime import timedelta
 
 import streamlit as st
 
-from data_access import bootstrap
+from data_access import bootstrap, health
+from data_access.logs import LOG
 from data_access.scope import ROLES, Scope
 from ui import auth, cache, nav
 from ui.components import county_names, data_date, fmt_date, is_demo, md
 from ui.gate import MISSING
 
 APP_TITLE = "乡村振兴衔接监测考核看板"
-LOG = logging.getLogger("dashboard")
-if not LOG.handlers:  # Streamlit configures only its own loggers: give ours a line on stderr with the time
-    _handler = logging.StreamHandler()
-    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    LOG.addHandler(_handler)
-    LOG.setLevel(logging.INFO)
 
 
 @contextmanager
@@ -30,7 +24,10 @@ def error_boundary():
     the server log under that id. Streamlit's own stop and rerun are BaseExceptions and pass through."""
     try:
         yield
-    except Exception:
+    except Exception as e:
+        if (down := health.unreachable(e)) is not None:  # logged there, one line per database, no trace
+            st.error(down.message(), icon=":material/cloud_off:")
+            return
         error_id = secrets.token_hex(4)
         LOG.exception("page error %s", error_id)
         st.error(f"页面出现错误,未能完成显示(错误编号 {error_id})。请刷新页面重试;如仍出错,请把错误编号告诉系统管理员。",

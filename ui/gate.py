@@ -16,7 +16,7 @@ import streamlit as st
 BROWSER_COOKIE = "rrd_browser"
 MISSING = "missing"  # query parameter of the overview naming the address that does not exist
 # First path segments that are not pages: Streamlit's own routes, server.py's routes, Streamlit's sign-in
-RESERVED = frozenset({"_stcore", "static", "media", "component", "app", "auth", "oauth2callback", "vendor"})
+RESERVED = frozenset({"_stcore", "static", "media", "component", "app", "auth", "oauth2callback", "vendor", "ready"})
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' {ws}; worker-src 'self' blob:; "
        "frame-src 'self' blob: data:; frame-ancestors {ancestors}; base-uri 'self'; form-action 'self'; object-src 'none'")

@@ -15,7 +15,8 @@ def rotation() -> None:
     """The next panel: only this part reruns, the page itself stays."""
     index = st.session_state.get("screen_index", -1) + 1
     st.session_state["screen_index"] = index
-    screen.show(index)
+    with frame.error_boundary():  # a fragment rerun is outside app.py's boundary; the next panel tries again
+        screen.show(index)
 
 
 rotation()
