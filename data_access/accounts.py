@@ -7,6 +7,7 @@ import math
 import re
 import secrets
 import string
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -14,18 +15,20 @@ from functools import lru_cache
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access import audit
 from data_access.codes import is_code
 from data_access.db import engine
-from data_access.models.app import AuthToken, SignInFailure, User
+from data_access.models.app import AccountFailure, AuthToken, SignInFailure, User
 from data_access.scope import ROLES, Scope
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # wrong passwords of one account from one address within FAILURE_WINDOW: that pair is locked
+ACCOUNT_FAILURES = 20  # consecutive wrong passwords of one account from anywhere: the whole account is locked
 LOCK_MINUTES = 15
+FAILURE_WINDOW = timedelta(minutes=15)
 ADDRESS_FAILURES = 20  # failed sign-ins from one address within ADDRESS_WINDOW before it is refused
 ADDRESS_WINDOW = timedelta(minutes=15)
 USERNAME_MAX = 40
@@ -34,7 +37,14 @@ IDLE_MINUTES = 30
 SESSION_HOURS = 12
 HANDOFF_SECONDS = 60
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,40}$")
-_hasher = PasswordHasher()
+# argon2id as the OWASP Password Storage Cheat Sheet recommends (19 MiB, 2 passes, 1 lane) instead of argon2-cffi's
+# default 64 MiB x 4 lanes: 20 sign-ins at once took a server from 300 MB to 1.2 GB. Hashes made with other
+# parameters still verify and are rehashed at the next sign-in.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# Hashes run on a few threads of their own: two cores gain nothing from more, the 41st simultaneous sign-in then
+# costs no more memory than the 5th, and the memory glibc keeps per thread after a hash stays with these threads.
+HASH_SLOTS = 4
+_pool = ThreadPoolExecutor(HASH_SLOTS, thread_name_prefix="argon2")
 
 
 class AccountError(ValueError):
@@ -66,7 +76,7 @@ def _now(now: datetime | None) -> datetime:
 
 def hash_password(password: str) -> str:
     """argon2id hash of a password."""
-    return _hasher.hash(password)
+    return _pool.submit(_hasher.hash, password).result()
 
 
 def check_password_rules(password: str) -> None:
@@ -155,6 +165,7 @@ def set_password(username: str, password: str, *, by: str, address: str | None =
             raise AccountError(f"用户 {username} 不存在")
         u.password_hash = hash_password(password)
         u.failed_count, u.locked_until = 0, None
+        s.execute(delete(AccountFailure).where(AccountFailure.user_id == u.id))
         _revoke_all(s, u.id, kinds=("session", "handoff"))
     action = "password_change" if by == username else "user_change"
     audit.record(by, action, f"{'修改本人密码' if by == username else '重置用户 ' + username + ' 的密码'}", address)
@@ -173,22 +184,70 @@ def change_own_password(username: str, old: str, new: str, address: str | None =
 
 def _verify(hashed: str, password: str) -> bool:
     try:
-        return _hasher.verify(hashed, password)
+        return _pool.submit(_hasher.verify, hashed, password).result()
     except (VerificationError, InvalidHashError):
         return False
 
 
+def _rehashed(hashed: str, password: str) -> dict:
+    """The new hash of a correct password whose hash has other parameters than today's, else nothing."""
+    try:
+        return {"password_hash": hash_password(password)} if _hasher.check_needs_rehash(hashed) else {}
+    except InvalidHashError:
+        return {}
+
+
 def _count_failure(user_id: int, now: datetime) -> tuple[int, datetime | None]:
-    """Add one failure atomically (UPDATE ... SET failed_count = failed_count + 1, then read it back under the
-    row lock the UPDATE holds); the fifth locks the account. Returns (this failure's number, locked until)."""
+    """Add one account-wide failure atomically (UPDATE ... SET failed_count = failed_count + 1, then read it back
+    under the row lock the UPDATE holds); the ACCOUNT_FAILURES-th locks the whole account. Returns (this failure's
+    number, locked until)."""
     with engine("app").begin() as conn:
         conn.execute(update(User).where(User.id == user_id).values(failed_count=User.failed_count + 1))
         count = int(conn.execute(select(User.failed_count).where(User.id == user_id)).scalar_one())
-        if count < MAX_FAILURES:
+        if count < ACCOUNT_FAILURES:
             return count, None
         until = now + timedelta(minutes=LOCK_MINUTES)
         conn.execute(update(User).where(User.id == user_id).values(failed_count=0, locked_until=until))
         return count, until
+
+
+def _pair_failure(user_id: int, address: str, now: datetime) -> tuple[int, datetime | None]:
+    """Add one failure of this account from this address in the current window, atomically on every backend; the
+    MAX_FAILURES-th locks the pair. Returns (this failure's number in the window, locked until)."""
+    pair = (AccountFailure.user_id == user_id) & (AccountFailure.address == address)
+    stale = AccountFailure.window_start <= now - FAILURE_WINDOW
+    bump = update(AccountFailure).where(pair).values(count=case((stale, 1), else_=AccountFailure.count + 1),
+                                                     window_start=case((stale, now), else_=AccountFailure.window_start))
+    for _ in range(2):
+        with engine("app").begin() as conn:
+            if conn.execute(bump).rowcount:
+                count = int(conn.execute(select(AccountFailure.count).where(pair)).scalar_one())
+                if count < MAX_FAILURES:
+                    return count, None
+                until = now + timedelta(minutes=LOCK_MINUTES)
+                conn.execute(update(AccountFailure).where(pair).values(count=0, locked_until=until))
+                return count, until
+        try:
+            with engine("app").begin() as conn:
+                conn.execute(insert(AccountFailure).values(user_id=user_id, address=address, window_start=now, count=1))
+            return 1, None
+        except IntegrityError:  # another attempt inserted the row first: bump it
+            continue
+    raise RuntimeError("sign-in failure could not be counted")
+
+
+def _pair_locked(user_id: int, address: str, now: datetime) -> datetime | None:
+    q = select(AccountFailure.locked_until).where(AccountFailure.user_id == user_id, AccountFailure.address == address)
+    with engine("app").connect() as conn:
+        until = conn.execute(q).scalar()
+    return until if until and until > now else None
+
+
+def _lock_message(until: datetime, now: datetime, *, whole: bool) -> str:
+    minutes = max(math.ceil((until - now).total_seconds() / 60), 1)
+    if whole:
+        return f"此账号近期登录失败次数过多,已暂停登录,请 {minutes} 分钟后再试或联系管理员"
+    return f"连续登录失败次数过多,此账号在本设备上已锁定,请 {minutes} 分钟后再试"
 
 
 def _address_failure(address: str, now: datetime) -> None:
@@ -220,11 +279,14 @@ def _address_blocked(address: str | None, now: datetime) -> bool:
 
 def authenticate(username: str, password: str, *, address: str | None = None,
                  now: datetime | None = None) -> Account:
-    """Check a password; five failures lock the account for 15 minutes, 20 failures from one address within
-    15 minutes refuse that address. Counted atomically, so parallel attempts cannot get round either limit.
-    Audited either way; user input is bounded before it reaches the database or the log."""
+    """Check a password. Five failures of one account from one address within 15 minutes lock that pair for 15
+    minutes (colleagues sharing the account elsewhere still sign in); 20 consecutive failures from anywhere lock
+    the account; 20 failures from one address within 15 minutes refuse that address. Counted atomically, so
+    parallel attempts cannot get round any limit. Audited either way; user input is bounded before it reaches
+    the database or the log."""
     now = _now(now)
     shown = bounded(username, USERNAME_MAX)
+    where = bounded(address or "", 60)
     failure = detail = None
     user = None
     if len(username) > USERNAME_MAX or len(password) > PASSWORD_MAX:
@@ -245,28 +307,41 @@ def authenticate(username: str, password: str, *, address: str | None = None,
         elif user.disabled:
             failure, detail = "账号已停用,请联系管理员", "账号已停用"
         elif user.locked_until and user.locked_until > now:
-            minutes = max(math.ceil((user.locked_until - now).total_seconds() / 60), 1)
-            failure, detail = f"连续登录失败次数过多,账号已锁定,请 {minutes} 分钟后再试", "账号锁定中"
-    locked_until = None
+            failure, detail = _lock_message(user.locked_until, now, whole=True), "账号锁定中"
+        elif until := _pair_locked(user.id, where, now):
+            failure, detail = _lock_message(until, now, whole=False), "账号在此地址锁定中"
+    locked = None
     if failure is None and _verify(user.password_hash, password):
         with engine("app").begin() as conn:  # a lock set by parallel attempts meanwhile still holds
             until = conn.execute(select(User.locked_until).where(User.id == user.id)).scalar()
-            if until and until > now:
+            pair = _pair_locked(user.id, where, now)
+            if (until and until > now) or pair:
                 failure, detail = "连续登录失败次数过多,账号已锁定,请稍后再试", "账号锁定中"
             else:
-                conn.execute(update(User).where(User.id == user.id).values(failed_count=0, locked_until=None))
+                conn.execute(update(User).where(User.id == user.id)
+                             .values(failed_count=0, locked_until=None, **_rehashed(user.password_hash, password)))
+                conn.execute(delete(AccountFailure).where(AccountFailure.user_id == user.id,
+                                                          AccountFailure.address == where))
     elif failure is None:
-        count, locked_until = _count_failure(user.id, now)
-        failure, detail = "用户名或密码错误", f"密码错误(第 {count} 次)"
-        if locked_until:
-            failure = f"连续 {MAX_FAILURES} 次登录失败,账号已锁定 {LOCK_MINUTES} 分钟"
-            detail += f",锁定至 {locked_until:%H:%M}"
+        count, locked = _pair_failure(user.id, where, now)
+        total, whole = _count_failure(user.id, now)
+        failure, detail = "用户名或密码错误", f"密码错误(此地址第 {count} 次,账号连续第 {total} 次)"
+        if whole:
+            failure = f"此账号连续 {ACCOUNT_FAILURES} 次登录失败,已暂停登录 {LOCK_MINUTES} 分钟"
+            detail += f",账号锁定至 {whole:%H:%M}"
+            locked = ("account", whole)
+        elif locked:
+            failure = f"连续 {MAX_FAILURES} 次登录失败,此账号在本设备上已锁定 {LOCK_MINUTES} 分钟"
+            detail += f",此地址锁定至 {locked:%H:%M}"
+            locked = ("pair", locked)
     if failure:
-        if address and detail not in ("账号锁定中", "来源地址登录失败过多"):
+        if address and detail not in ("账号锁定中", "账号在此地址锁定中", "来源地址登录失败过多"):
             _address_failure(address, now)
         audit.record(shown, "sign_in_failed", detail, address, at=now)
-        if locked_until:
-            audit.record(shown, "locked", f"连续 {MAX_FAILURES} 次登录失败,锁定 {LOCK_MINUTES} 分钟", address, at=now)
+        if locked:
+            audit.record(shown, "locked", f"连续 {ACCOUNT_FAILURES} 次登录失败,整个账号锁定 {LOCK_MINUTES} 分钟"
+                         if locked[0] == "account" else
+                         f"同一地址连续 {MAX_FAILURES} 次登录失败,该地址锁定 {LOCK_MINUTES} 分钟", address, at=now)
         raise AccountError(failure)
     audit.record(user.username, "sign_in", "用户名密码登录", address, at=now)
     return _account(user)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import hashlib
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -12,7 +14,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, make_url, select
 
 from data_access import db
 from data_access.models.monitoring import DatasetInfo
@@ -90,7 +92,7 @@ def private_folder(folder: Path) -> Path:
 def secure_files(folder: Path) -> None:
     """The databases (with SQLite's -wal and -shm, which SQLite creates with the database file's mode) and the
     accounts file readable by this user only (0600)."""
-    for name in [*FILES.values(), ACCOUNTS_FILE, ".seed.lock"]:
+    for name in [*FILES.values(), *(p.name for p in folder.glob("demo-accounts*.csv")), ".seed.lock"]:
         for path in (folder / name, folder / (name + "-wal"), folder / (name + "-shm")):
             if path.is_file():
                 os.chmod(path, 0o600)
@@ -109,10 +111,21 @@ def _lock(folder: Path):
 
 
 
-def write_accounts(folder: Path, accounts: list[dict]) -> Path:
-    """demo-accounts.csv (username,password,role,county_code), readable by the owner only."""
-    private_folder(folder)
-    path = folder / ACCOUNTS_FILE
+def accounts_file() -> Path:
+    """Where the demo accounts of the configured databases are kept: demo-accounts.csv beside the default SQLite
+    files; for other databases a file named after them, so seeding one never overwrites the other's accounts."""
+    s = settings()
+    if uses_default_files():
+        return s.data_dir / ACCOUNTS_FILE
+    url = make_url(s.app_url)
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", Path(url.database or "app").stem)[:40]
+    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:8]
+    return s.data_dir / f"demo-accounts-{url.get_backend_name()}-{name}-{digest}.csv"
+
+
+def write_accounts(path: Path, accounts: list[dict]) -> Path:
+    """The demo accounts file (username,password,role,county_code), readable by the owner only."""
+    private_folder(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.chmod(path, 0o600)  # also when the file was already there
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
@@ -138,7 +151,7 @@ def print_accounts(accounts: list[dict], path: Path) -> None:
 def print_next_step(url: str | None) -> None:
     """Tell a newcomer what to do once the data is there."""
     where = url or "看板地址(默认 http://localhost:8501)"
-    print(f"下一步:在浏览器中打开 {where},用上面(或 {settings().data_dir / ACCOUNTS_FILE} 中)的任一账号登录。"
+    print(f"下一步:在浏览器中打开 {where},用上面(或 {accounts_file()} 中)的任一账号登录。"
           "office 为领导小组办公室账号,county 开头的为各县(市)区账号。", file=sys.stderr, flush=True)
 
 
@@ -157,7 +170,7 @@ def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: dat
                   as_of=as_of, city=s.city_adcode, progress=progress)
     if not uses_default_files():
         result = run_seed({n: db.engine(n) for n in FILES}, **kwargs)
-        print_accounts(result.accounts, write_accounts(s.data_dir, result.accounts))
+        print_accounts(result.accounts, write_accounts(accounts_file(), result.accounts))
         if then:
             then()
         return result.counts
@@ -180,7 +193,7 @@ def seed_demo(*, scale: float | None = None, seed: int | None = None, as_of: dat
                     (s.data_dir / (f + extra)).unlink(missing_ok=True)
                 os.chmod(work / f, 0o600)
                 os.replace(work / f, s.data_dir / f)
-            print_accounts(result.accounts, write_accounts(s.data_dir, result.accounts))
+            print_accounts(result.accounts, write_accounts(accounts_file(), result.accounts))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         if then:

@@ -76,7 +76,7 @@ def sign_in_page() -> None:
     """The sign-in form, with where demo passwords are while the data is synthetic."""
     hint = None
     if is_demo():
-        hint = f"演示环境:各角色的演示账号和密码见数据目录中的 {bootstrap.ACCOUNTS_FILE}(首次生成数据时也打印在终端)。"
+        hint = f"演示环境:各角色的演示账号和密码见数据目录中的 {bootstrap.accounts_file().name}(首次生成数据时也打印在终端)。"
     auth.sign_in_form(APP_TITLE, hint)
 
 

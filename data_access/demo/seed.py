@@ -24,6 +24,7 @@ from data_access.summary import refresh_summaries
 
 Progress = Callable[[float, str], None]
 DEMO_ROLES = ("admin", "office", "leader", "screen")
+DEMO_PEOPLE = {"admin": 1, "office": 3, "leader": 2, "screen": 1}  # accounts per role
 
 TUOPIN_HOUSEHOLDS = 55_000
 OTHER_HOUSEHOLDS = 3_000
@@ -44,13 +45,22 @@ def _county_weights(regions: pd.DataFrame) -> pd.Series:
 
 
 def demo_accounts(counties: pd.DataFrame) -> list[dict]:
-    """One account per role and one per county, with fresh random passwords (not from the seed)."""
+    """Accounts as a real office has them, with fresh random passwords (not from the seed): one person, one
+    account, several per role (the first of each keeps the plain role name), so one person's typos lock only
+    their own account on their own device."""
     from data_access.accounts import random_password
 
-    rows = [dict(username=r, password=random_password(), role=r, county_code=None, display_name=ROLES[r])
-            for r in DEMO_ROLES]
-    rows += [dict(username=f"county{c}", password=random_password(), role="county", county_code=c,
-                  display_name=f"{n}账号", county_name=n) for c, n in counties[["code", "name"]].itertuples(index=False)]
+    def person(username: str, role: str, display: str, county: str | None = None, **extra) -> dict:
+        return dict(username=username, password=random_password(), role=role, county_code=county,
+                    display_name=display, **extra)
+
+    rows = []
+    for role in DEMO_ROLES:
+        rows += [person(role if i == 1 else f"{role}{i}", role, ROLES[role] if i == 1 else f"{ROLES[role]}{i}号")
+                 for i in range(1, DEMO_PEOPLE[role] + 1)]
+    for code, name in counties[["code", "name"]].itertuples(index=False):
+        rows += [person(f"county{code}", "county", f"{name}账号", code, county_name=name),
+                 person(f"county{code}.2", "county", f"{name}联络员", code, county_name=name)]
     return rows
 
 

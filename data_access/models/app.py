@@ -38,6 +38,20 @@ class SignInFailure(AppBase):
     count: Mapped[int] = mapped_column(Integer)
 
 
+class AccountFailure(AppBase):
+    """Failed sign-ins of one account from one address in the current window, and that pair's lock: one person's
+    typos lock only that person's device ("" when there is no address), not colleagues sharing the account."""
+
+    __tablename__ = "account_failure"
+    __table_args__ = (UniqueConstraint("user_id", "address"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(60))
+    window_start: Mapped[datetime] = mapped_column(DateTime)
+    count: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class AuthToken(AppBase):
     """A sign-in token, stored only as a hash: handoff (one use), session (idle expiry) or device."""
 

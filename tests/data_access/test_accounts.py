@@ -18,7 +18,7 @@ from sqlalchemy import select
 from data_access import accounts, audit, db
 from data_access.accounts import AccountError
 from data_access.models import AppBase
-from data_access.models.app import AuditLog, AuthToken, User
+from data_access.models.app import AccountFailure, AuditLog, AuthToken, User
 from data_access.scope import ROLES
 from tests.conftest import using
 
@@ -90,6 +90,26 @@ def test_production_hasher_is_argon2id():
     assert hashed.startswith("$argon2id$") and f"t={REAL_HASHER.time_cost}" in hashed
     assert REAL_HASHER.time_cost >= 2 and REAL_HASHER.memory_cost >= 19 * 1024  # OWASP minimum for argon2id
     assert REAL_HASHER.verify(hashed, PW)
+
+
+def test_production_hasher_follows_owasp_and_hashes_run_on_a_bounded_pool():
+    """19 MiB, 2 passes, 1 lane (OWASP Password Storage Cheat Sheet), at most HASH_SLOTS hashes at once per process:
+    the memory of a sign-in rush is bounded by the pool, not by the number of people signing in."""
+    assert (REAL_HASHER.memory_cost, REAL_HASHER.time_cost, REAL_HASHER.parallelism) == (19 * 1024, 2, 1)
+    assert accounts._pool._max_workers == accounts.HASH_SLOTS <= 4
+
+
+def test_a_hash_with_older_parameters_is_replaced_at_the_next_sign_in(monkeypatch):
+    """Accounts made with argon2-cffi's defaults (64 MiB, 4 lanes) move to today's parameters when they sign in."""
+    make("alice")
+    old = PasswordHasher(time_cost=1, memory_cost=2048, parallelism=2).hash(PW)
+    with db.engine("app").begin() as conn:
+        conn.execute(User.__table__.update().where(User.username == "alice").values(password_hash=old))
+    accounts.authenticate("alice", PW, now=T0)
+    new = user_row("alice").password_hash
+    assert new != old and "m=1024,t=1,p=1" in new and accounts._hasher.verify(new, PW)
+    accounts.authenticate("alice", PW, now=T0)
+    assert user_row("alice").password_hash == new, "an up-to-date hash is left alone"
 
 
 @pytest.mark.parametrize("username", ["ab", "a" * 41, "张三", "bob smith", "x';--", "", "a/b"])
@@ -171,7 +191,7 @@ def test_wrong_password():
         accounts.authenticate("alice", "Wrong4horse", address="10.0.0.5", now=T0)
     assert error(e) == "用户名或密码错误"
     assert user_row("alice").failed_count == 1
-    assert audit_rows("sign_in_failed") == [("alice", "密码错误(第 1 次)", "10.0.0.5")]
+    assert audit_rows("sign_in_failed") == [("alice", "密码错误(此地址第 1 次,账号连续第 1 次)", "10.0.0.5")]
     assert audit_rows("sign_in") == []
 
 
@@ -195,33 +215,55 @@ def test_disabled_user_cannot_sign_in_even_with_the_right_password():
     assert accounts.authenticate("alice", PW, now=T0).username == "alice"
 
 
-def fail(username: str, at: datetime, password: str = "Wrong4horse") -> str:
+def fail(username: str, at: datetime, password: str = "Wrong4horse", address: str | None = None) -> str:
     with pytest.raises(AccountError) as e:
-        accounts.authenticate(username, password, now=at)
+        accounts.authenticate(username, password, now=at, address=address)
     return error(e)
 
 
-def lock(username: str) -> None:
-    """Five wrong passwords, the fifth at T0: locked until T0 + 15 min."""
+def lock(username: str, address: str | None = None) -> None:
+    """Five wrong passwords from one address, the fifth at T0: that pair is locked until T0 + 15 min."""
     for i in range(4, 0, -1):
-        assert fail(username, T0 - timedelta(seconds=i)) == "用户名或密码错误"
-    assert fail(username, T0) == "连续 5 次登录失败,账号已锁定 15 分钟"
+        assert fail(username, T0 - timedelta(seconds=i), address=address) == "用户名或密码错误"
+    assert fail(username, T0, address=address) == "连续 5 次登录失败,此账号在本设备上已锁定 15 分钟"
 
 
-def test_five_failures_lock_the_account_for_15_minutes():
+def pair_lock(username: str, address: str = "") -> datetime | None:
+    with db.engine("app").connect() as conn:
+        return conn.execute(select(AccountFailure.locked_until).join(User, User.id == AccountFailure.user_id)
+                            .where(User.username == username, AccountFailure.address == address)).scalar()
+
+
+def test_five_failures_lock_the_account_on_that_device_for_15_minutes():
     make("alice")
-    lock("alice")
-    assert user_row("alice").locked_until == T0 + timedelta(minutes=15)
-    # the right password does not help while locked
-    assert fail("alice", T0 + timedelta(minutes=1), PW) == "连续登录失败次数过多,账号已锁定,请 14 分钟后再试"
-    assert fail("alice", T0 + timedelta(minutes=14), PW) == "连续登录失败次数过多,账号已锁定,请 1 分钟后再试"
-    assert fail("alice", T0 + timedelta(minutes=14, seconds=59), PW).endswith("请 1 分钟后再试")
+    lock("alice", "10.0.0.5")
+    assert pair_lock("alice", "10.0.0.5") == T0 + timedelta(minutes=15)
+    assert user_row("alice").locked_until is None, "the account itself is not locked"
+    # the right password does not help on that device while locked
+    on = "10.0.0.5"
+    assert fail("alice", T0 + timedelta(minutes=1), PW, on) == "连续登录失败次数过多,此账号在本设备上已锁定,请 14 分钟后再试"
+    assert fail("alice", T0 + timedelta(minutes=14), PW, on).endswith("请 1 分钟后再试")
+    assert fail("alice", T0 + timedelta(minutes=14, seconds=59), PW, on).endswith("请 1 分钟后再试")
+    # a colleague sharing the account on another device signs in meanwhile
+    assert accounts.authenticate("alice", PW, now=T0 + timedelta(minutes=2), address="10.0.0.6").username == "alice"
     # wrong passwords while locked neither extend the lock nor count
-    fail("alice", T0 + timedelta(minutes=10))
-    assert user_row("alice").locked_until == T0 + timedelta(minutes=15)
-    assert accounts.authenticate("alice", PW, now=T0 + timedelta(minutes=15)).username == "alice"
-    row = user_row("alice")
-    assert (row.failed_count, row.locked_until) == (0, None)
+    fail("alice", T0 + timedelta(minutes=10), address=on)
+    assert pair_lock("alice", on) == T0 + timedelta(minutes=15)
+    assert accounts.authenticate("alice", PW, now=T0 + timedelta(minutes=15), address=on).username == "alice"
+    assert pair_lock("alice", on) is None and user_row("alice").failed_count == 0
+
+
+def test_twenty_failures_from_many_addresses_lock_the_whole_account():
+    """Parallel guessing from many devices: each pair stops at five, and the account stops at twenty in all."""
+    make("alice")
+    for i in range(accounts.ACCOUNT_FAILURES - 1):
+        fail("alice", T0 + timedelta(seconds=i), address=f"10.1.0.{i // 4}")
+    assert user_row("alice").locked_until is None
+    assert fail("alice", T0 + timedelta(seconds=30), address="10.1.9.9") == "此账号连续 20 次登录失败,已暂停登录 15 分钟"
+    assert user_row("alice").locked_until == T0 + timedelta(seconds=30, minutes=15)
+    assert fail("alice", T0 + timedelta(minutes=1), PW, "10.2.0.1").startswith("此账号近期登录失败次数过多,已暂停登录")
+    assert [d for _, d, _ in audit_rows("locked")] == ["连续 20 次登录失败,整个账号锁定 15 分钟"]
+    assert accounts.authenticate("alice", PW, now=T0 + timedelta(minutes=16), address="10.2.0.1").username == "alice"
 
 
 def test_lockout_is_audited_in_the_failed_sign_in_rows():
@@ -230,8 +272,9 @@ def test_lockout_is_audited_in_the_failed_sign_in_rows():
     fail("alice", T0 + timedelta(minutes=3), PW)
     details = [d for _, d, _ in audit_rows("sign_in_failed")]
     # the fifth failure's detail carries the lock, and the lock gets a row of its own
-    assert details == [f"密码错误(第 {i} 次)" for i in range(1, 5)] + ["密码错误(第 5 次),锁定至 09:15", "账号锁定中"]
-    assert [d for _, d, _ in audit_rows("locked")] == ["连续 5 次登录失败,锁定 15 分钟"]
+    assert details == ([f"密码错误(此地址第 {i} 次,账号连续第 {i} 次)" for i in range(1, 5)]
+                       + ["密码错误(此地址第 5 次,账号连续第 5 次),此地址锁定至 09:15", "账号在此地址锁定中"])
+    assert [d for _, d, _ in audit_rows("locked")] == ["同一地址连续 5 次登录失败,该地址锁定 15 分钟"]
     df = audit.entries(username="alice", action="sign_in_failed")
     assert set(df["action"]) == {"登录失败"}
     assert df["detail"].iloc[1].endswith("锁定至 09:15")  # newest first: the locked attempt, then the lock
@@ -243,7 +286,7 @@ def test_after_the_lock_the_count_starts_again():
     later = T0 + timedelta(minutes=15)
     for i in range(4):
         assert fail("alice", later + timedelta(seconds=i)) == "用户名或密码错误"
-    assert fail("alice", later + timedelta(seconds=5)) == "连续 5 次登录失败,账号已锁定 15 分钟"
+    assert fail("alice", later + timedelta(seconds=5)) == "连续 5 次登录失败,此账号在本设备上已锁定 15 分钟"
 
 
 def test_success_resets_the_failure_counter():
@@ -256,7 +299,7 @@ def test_success_resets_the_failure_counter():
     for i in range(4):
         assert fail("alice", T0 + timedelta(seconds=20 + i)) == "用户名或密码错误"
     assert accounts.authenticate("alice", PW, now=T0 + timedelta(seconds=30)).username == "alice"
-    assert [d for _, d, _ in audit_rows("sign_in_failed")][-1] == "密码错误(第 4 次)"
+    assert [d for _, d, _ in audit_rows("sign_in_failed")][-1] == "密码错误(此地址第 4 次,账号连续第 4 次)"
 
 
 def test_failures_of_one_user_do_not_lock_another():
@@ -560,7 +603,7 @@ def test_every_audited_action_writes_a_row():
         ("admin", "创建用户 screen1,角色 大屏展示", None),
     ]
     assert audit_rows("sign_in") == [("wk01", "用户名密码登录", "10.0.0.5")]
-    assert audit_rows("sign_in_failed") == [("wk01", "密码错误(第 1 次)", None)]
+    assert audit_rows("sign_in_failed") == [("wk01", "密码错误(此地址第 1 次,账号连续第 1 次)", None)]
     assert audit_rows("password_change") == [("root", "修改本人密码", None)]
     assert [d for _, d, _ in audit_rows("device_token")] == ["为 screen1 创建大屏设备授权 大厅", "撤销大屏设备授权 大厅"]
     assert audit_rows("export") == [("root", "导出监测对象名单 县 231221 村 全部 14 条(已脱敏)", "10.0.0.1")]
