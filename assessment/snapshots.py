@@ -19,6 +19,7 @@ from assessment import engine as eng
 from assessment import rules as rules_mod
 from data_access import areas
 from data_access.db import engine
+from data_access.maintenance import update_statistics
 from data_access.models.app import ScoreSnapshot as S
 from data_access.models.app import TotalSnapshot as T
 from data_access.periods import report_dates
@@ -114,6 +115,8 @@ def backfill(data_date: date | None = None, progress: Callable[[int, int], None]
         official(w, data_date)
         if progress:
             progress(i, len(todo))
+    if todo:
+        update_statistics(engine("app"), [S.__tablename__, T.__tablename__])
     return {"weeks": len(todo), "seconds": round(time.perf_counter() - t0, 1)}
 
 

@@ -72,16 +72,16 @@ def _filters(scope: Scope, as_of: date, county: str | None, village: str | None,
 
 
 def _case_rows(scope: Scope, as_of: date, county, village, status, limit: int | None, offset: int) -> pd.DataFrame:
-    risks = (select(CaseRisk.case_id, func.count().label("n")).group_by(CaseRisk.case_id).subquery())
+    # counted per listed case through ix_case_risk_case_id, not by joining an aggregate of the whole table
+    risks = select(func.count()).where(CaseRisk.case_id == MonitoringCase.id).scalar_subquery()
     persons = (select(func.count()).where(Member.household_id == MonitoringCase.household_id,
                                           Member.birth_date <= as_of).scalar_subquery())
     q = (select(MonitoringCase.id, MonitoringCase.household_id, MonitoringCase.village_code, Region.name,
                 Household.head_name, Household.head_id_number, Household.phone, persons,
-                MonitoringCase.case_type, risks.c.n, MonitoringCase.discovered_on,
+                MonitoringCase.case_type, risks, MonitoringCase.discovered_on,
                 _known(MonitoringCase.decided_on, as_of), _known(MonitoringCase.included_on, as_of), status_at(as_of))
          .join(Household, Household.id == MonitoringCase.household_id)
          .join(Region, Region.code == MonitoringCase.village_code, isouter=True)
-         .join(risks, risks.c.case_id == MonitoringCase.id, isouter=True)
          .where(_filters(scope, as_of, county, village, status))
          .order_by(MonitoringCase.discovered_on.desc(), MonitoringCase.id.desc())
          .offset(max(0, min(int(offset), MAX_OFFSET))))

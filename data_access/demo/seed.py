@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from data_access.demo import cases, checks, industry, people, tasks
 from data_access.demo.checks import INCOME_LINE
 from data_access.demo.regions import build_regions, cnmaps_counties
+from data_access.maintenance import update_statistics
 from data_access.models import BASES
 from data_access.models import app as am
 from data_access.models import industry as im
@@ -211,5 +212,8 @@ def seed(engines: dict[str, Engine], *, scale: float = 1.0, seed: int = 20210101
                 city=city, province=province, seeded_at=time.strftime("%Y-%m-%d %H:%M:%S"))
     for db, model in (("monitoring", mm.DatasetInfo), ("industry", im.IndustryDatasetInfo)):
         put(db, model, pd.DataFrame([dict(key=k, value=v) for k, v in info.items()]))
+    say(0.98, "更新数据库查询统计信息")
+    for eng in engines.values():
+        update_statistics(eng)
     say(1.0, f"演示数据生成完成,用时 {time.time() - t0:.0f} 秒")
     return SeedResult(counts, accounts)
