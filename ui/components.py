@@ -3,10 +3,12 @@ tables and the one audited export door."""
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +22,7 @@ from ui import auth, cache
 PICKED = "as_of_picked"  # the 统计时点 chosen on any page; every page opens on it
 OWN_ROW = "background-color: #fde8e8; font-weight: 600"
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+PHONE_CSS = Path(__file__).with_name("phone.css")  # the narrow-screen layout, loaded by header() on every page
 
 
 def fmt_date(d: date) -> str:
@@ -44,7 +47,9 @@ def is_demo() -> bool:
 
 
 def header(title: str, as_of: date | None = None, subtitle: str | None = None) -> None:
-    """Page title with 数据截至 (the picked date) and, while the data is synthetic, the 演示数据 badge."""
+    """Page title with 数据截至 (the picked date) and, while the data is synthetic, the 演示数据 badge; also loads
+    the narrow-screen styles (phone.css), which take no space."""
+    st.html(PHONE_CSS)
     st.title(title)
     latest = data_date()
     shown = as_of or latest
@@ -133,14 +138,39 @@ def _own(row, county_name: str, counties: int) -> str:
     return text
 
 
-def kpi_cards(df: pd.DataFrame, county_name: str | None = None, per_row: int = 4) -> None:
+def _own_tiles(df: pd.DataFrame, county_name: str, counties: int) -> str:
+    """The viewer's county figures as compact tiles (HTML, every text escaped): shown before the cards on a
+    phone only (phone.css), where the cards' own lines are hidden instead."""
+    tiles = []
+    for row in df.itertuples():
+        if row.key == "T1":  # city-wide key tasks: no county figure
+            continue
+        known = not (isinstance(row.county_value, float) and math.isnan(row.county_value))
+        value = format_value(row.county_value, row.unit) if known else "—"
+        unit = "" if row.unit == "%" or not known else row.unit
+        notes = []
+        if not math.isnan(row.target):
+            notes.append(f"目标 {row.target:,.0f}")
+        if not math.isnan(row.county_rank):
+            notes.append(f"全市第 {int(row.county_rank)} 名 / {counties}")
+        tiles.append(f'<div class="own-kpi"><div class="own-label">{html.escape(str(row.label))}</div>'
+                     f'<div class="own-value">{html.escape(value + unit)}</div>'
+                     f'<div class="own-note">{html.escape(" · ".join(notes) or "不排名")}</div></div>')
+    return (f'<div class="own-kpis"><div class="own-title">{html.escape(county_name)}(本县)</div>'
+            + "".join(tiles) + "</div>")
+
+
+def kpi_cards(df: pd.DataFrame, county_name: str | None = None, per_row: int = 4, key: str = "kpis") -> None:
     """Metric cards with change and definition (口径) in the help tooltip; a county account sees its own
-    figure and rank under the city's."""
+    figure and rank under the city's (on a phone: its own figures first, as tiles, then the cards two to a row)."""
     colors = {"high": "normal", "low": "inverse", "neutral": "off"}
     counties = len(county_names())
+    box = st.container(key=key)
+    if county_name:
+        box.html(_own_tiles(df, county_name, counties))
     for start in range(0, len(df), per_row):
-        for col, row in zip(st.columns(per_row), df.iloc[start:start + per_row].itertuples()):
-            with col, st.container(border=True):
+        for i, (col, row) in enumerate(zip(box.columns(per_row), df.iloc[start:start + per_row].itertuples())):
+            with col, st.container(border=True, key=f"kpicard_{key}_{start + i}"):
                 value = format_value(row.value, row.unit)
                 unit = "" if row.unit == "%" else row.unit
                 delta, flat = _delta(row)
@@ -149,6 +179,11 @@ def kpi_cards(df: pd.DataFrame, county_name: str | None = None, per_row: int = 4
                           help="口径:" + row.definition)
                 if county_name and row.key != "T1":
                     st.markdown(f"**{md(_own(row, county_name, counties))}**")
+
+
+def filter_row(spec: list[int] | int, key: str) -> list:
+    """Columns for a row of pickers: side by side on a wide screen, two to a row on a phone (phone.css)."""
+    return st.container(key=f"filters_{key}").columns(spec)
 
 
 def ranking_table(df: pd.DataFrame, ind: Indicator, *, area_label: str, key: str, highlight: str | None = None,

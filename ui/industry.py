@@ -32,7 +32,7 @@ class Picked:
 def filters(scope: Scope, page: str, years: Callable[[date], list[int]], year_label: str,
             default_year: Callable[[date], int | None] | None = None) -> Picked:
     """County (a county account starts on its own), the year and the 统计时点; the year's options follow the date."""
-    c1, c2, c3 = st.columns([2, 2, 3])
+    c1, c2, c3 = components.filter_row([2, 2, 3], key=page)
     with c3:
         as_of = components.as_of(key=f"{page}_as_of")
     with c1:

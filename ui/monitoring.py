@@ -22,7 +22,7 @@ CHART = {"displayModeBar": False}
 
 def filters(scope: Scope) -> Filters:
     """The page's filters; a county account is fixed to its own county."""
-    c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 2])
+    c1, c2, c3, c4, c5 = components.filter_row([2, 2, 2, 2, 2], key="monitoring")
     with c1:
         if scope.role == "county":
             st.selectbox("县(市)区", [scope.county], format_func=components.county_names().get, disabled=True,

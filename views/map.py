@@ -9,7 +9,7 @@ MAP_CONFIG = {"displayModeBar": False, "scrollZoom": True}
 
 scope = frame.require("map")
 head = st.container()
-c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+c1, c2, c3, c4 = components.filter_row([3, 2, 2, 2], key="map")
 with c1:
     ind = components.indicator(key="map_indicator")
 with c2:
