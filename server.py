@@ -19,6 +19,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from data_access import accounts, health
 from data_access.settings import settings
+from ui import warmup
 from ui.auth import COOKIE, DEVICE_COOKIE
 from ui.gate import BROWSER_COOKIE, Gate
 from ui.nav import PAGES
@@ -117,3 +118,4 @@ ROUTES = [Route("/auth/establish", establish), Route("/auth/logout", logout, met
           Route("/ready", ready)]
 app = st.App("app.py", routes=ROUTES,
              middleware=[Middleware(Gate, pages={p.url_path for p in PAGES})])
+warmup.start()

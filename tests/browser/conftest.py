@@ -70,12 +70,12 @@ def hostile_server(tmp_path_factory):
     yield from _serve(data, scale="0.05")
 
 
-def _serve(data, scale: str):
+def _serve(data, scale: str, log_name: str = "server.log"):
     port = _free_port()
     env = {**os.environ, "DASHBOARD_DATA_DIR": str(data), "DASHBOARD_DEMO_SCALE": scale}
     for key in ("MONITORING_DB_URL", "INDUSTRY_DB_URL", "APP_DB_URL"):
         env.pop(key, None)
-    log = open(data / "server.log", "w")
+    log = open(data / log_name, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -90,7 +90,7 @@ def _serve(data, scale: str):
             time.sleep(0.3)
     else:
         proc.kill()
-        pytest.fail("app server did not start: " + (data / "server.log").read_text())
+        pytest.fail("app server did not start: " + (data / log_name).read_text())
     yield base, data
     proc.terminate()
     proc.wait(timeout=20)
