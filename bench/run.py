@@ -1,11 +1,17 @@
-"""`make bench`: seed demo data per scale, time every page cold and warm against a title-only floor page.
+"""`make bench`: every page cold and warm against a title-only floor page per scale and backend, then the load.
 
-Usage: python -m bench.run [--scales 1 10] [--runs 7]. Prints a table and writes data/bench.json (DESIGN.md §8).
+Usage: python -m bench.run [--scales 1 10] [--runs 7] [--backends sqlite postgresql] [--load-only | --pages-only]
+[--load-scale 1] [--users 1 10 20] [--rush 20 40] [--think 0] [--no-cold-start] [--data FOLDER (with --load-only)].
+Prints tables and writes data/bench.json (SQLite, DESIGN.md §8) and data/bench-postgresql.json (the same shape) when
+PostgreSQL answers at BENCH_POSTGRES_URL (default postgresql+psycopg://root@127.0.0.1:5432/postgres; the data go to
+its databases bench_monitoring, bench_industry and bench_app, created when missing). A run that measures only the
+pages or only the load keeps the other part of the file from the last run.
 Per scale: the seed CLI runs in its own subprocess (timed as seed_s), then the assessment backfill of every week since
 2021 (timed as backfill_s), then ONE child process (`--child`) measures
 every page with streamlit.testing.v1.AppTest: a fresh AppTest per run, after a warm-up run; warm keeps the caches,
 cold follows st.cache_data.clear() and clearing the county-map figures (the static geometry in st.cache_resource
-is kept). Values are medians.
+is kept). Values are medians. At the load scale, bench/load.py adds `load` (simulated users over Streamlit's
+websocket protocol: p50/p95 per action, errors, peak server RSS; simultaneous sign-ins) and `cold_start_ms`.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import load
+
 PAGES = {  # page URL -> page file relative to app.py; a new page is one line here
     "/": "views/overview.py",
     "/map": "views/map.py",
@@ -36,7 +44,10 @@ PAGES = {  # page URL -> page file relative to app.py; a new page is one line he
 }
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-OUT = ROOT / "data" / "bench.json"
+OUTS = {"sqlite": ROOT / "data" / "bench.json", "postgresql": ROOT / "data" / "bench-postgresql.json"}
+BACKENDS = tuple(OUTS)
+PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/postgres")
+PG_DATABASES = {"MONITORING_DB_URL": "bench_monitoring", "INDUSTRY_DB_URL": "bench_industry", "APP_DB_URL": "bench_app"}
 SEED, AS_OF = 20261128, "2026-11-28"  # fixed, so runs are comparable
 PAST = "2025-06-29"  # a past Sunday (weekly report date): every page is also measured there
 NO_PAST = {"/screen"}  # the presentation screen always shows the data date
@@ -156,37 +167,78 @@ def briefing_ms(runs: int) -> float:
     return round(statistics.median(spent), 1)
 
 
-# --- parent: seeding, one child per scale, table and data/bench.json --------------------------------------------
+# --- parent: seeding, one child per scale, the load, tables and data/bench*.json -----------------------------------
 
-def env_for(folder: Path) -> dict[str, str]:
-    """Environment pointing every database at the demo files in `folder` (no secrets.toml, no DB URL overrides)."""
+def postgres_urls(required: bool) -> dict[str, str] | None:
+    """The three bench databases (bench_monitoring, bench_industry, bench_app) on the PostgreSQL server of
+    BENCH_POSTGRES_URL, created when missing (never the test suite's own database); None when unreachable."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(PG_ADMIN)
+    try:
+        conn = psycopg.connect(host=admin.host, port=admin.port or 5432, user=admin.username, password=admin.password,
+                               dbname=admin.database, connect_timeout=5, autocommit=True)
+    except psycopg.Error as e:
+        where = admin.render_as_string(hide_password=True)
+        if required:
+            sys.exit(f"bench: PostgreSQL not reachable at {where}: {e}")
+        print(f"[bench] PostgreSQL not reachable at {where}: measuring SQLite only ({str(e).strip()[:120]})", flush=True)
+        return None
+    with conn:
+        have = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+        for name in PG_DATABASES.values():
+            if name not in have:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    return {key: admin.set(database=name).render_as_string(hide_password=False) for key, name in PG_DATABASES.items()}
+
+
+def env_for(folder: Path, urls: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment pointing every database at the demo files in `folder` (no secrets.toml, no DB URL overrides),
+    or at `urls` (MONITORING_DB_URL, INDUSTRY_DB_URL, APP_DB_URL) when given."""
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
-    env.update(DASHBOARD_DATA_DIR=str(folder), DASHBOARD_SECRETS=str(folder / "no-secrets.toml"))
+    env.update(DASHBOARD_DATA_DIR=str(folder), DASHBOARD_SECRETS=str(folder / "no-secrets.toml"), **(urls or {}))
     return env
 
 
-def run_step(cmd: list[str], folder: Path, what: str) -> float:
+def run_step(cmd: list[str], env: dict[str, str], what: str) -> float:
     start = time.perf_counter()
-    rc = subprocess.run(cmd, cwd=ROOT, env=env_for(folder)).returncode
+    rc = subprocess.run(cmd, cwd=ROOT, env=env).returncode
     if rc:
         sys.exit(f"bench: {what} failed (exit {rc})")
     return time.perf_counter() - start
 
 
-def bench_scale(scale: str, runs: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix=f"bench-scale{scale}-") as tmp:
-        folder = Path(tmp)
-        print(f"[bench] scale {scale}: seeding into {folder} (--seed {SEED} --as-of {AS_OF}) ...", flush=True)
+def bench_scale(scale: str, args, backend: str, urls: dict[str, str] | None, pages: bool, load_here: bool) -> dict:
+    """Seed one scale on one backend, then measure the pages (a child process) and/or the load."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-{backend}-scale{scale}-") as tmp:
+        folder, label = Path(tmp), f"{backend} scale {scale}"
+        env = env_for(folder, urls)
+        where = folder if urls is None else "PostgreSQL " + ", ".join(PG_DATABASES.values())
+        print(f"[bench] {label}: seeding into {where} (--seed {SEED} --as-of {AS_OF}) ...", flush=True)
         seed_s = run_step([sys.executable, "-m", "data_access.demo", "seed", "--scale", scale, "--seed", str(SEED),
-                           "--as-of", AS_OF, "--no-backfill"], folder, f"seeding scale {scale}")
-        print(f"[bench] scale {scale}: seeded in {seed_s:.1f} s; scoring every week since 2021 ...", flush=True)
-        backfill_s = run_step([sys.executable, "-m", "assessment", "backfill"], folder, f"backfill at scale {scale}")
-        print(f"[bench] scale {scale}: weeks scored in {backfill_s:.1f} s; measuring pages, {runs} runs each ...",
-              flush=True)
-        out = folder / "bench-result.json"
-        run_step([sys.executable, "-m", "bench.run", "--child", str(out), "--runs", str(runs)], folder, f"pages at scale {scale}")
-        return {"seed_s": round(seed_s, 1), "backfill_s": round(backfill_s, 1), "runs": runs,
-                **json.loads(out.read_text())}
+                           "--as-of", AS_OF, "--no-backfill", *(["--overwrite-configured-databases"] if urls else [])],
+                          env, f"seeding {label}")
+        print(f"[bench] {label}: seeded in {seed_s:.1f} s; scoring every week since 2021 ...", flush=True)
+        backfill_s = run_step([sys.executable, "-m", "assessment", "backfill"], env, f"backfill at {label}")
+        result = {"seed_s": round(seed_s, 1), "backfill_s": round(backfill_s, 1)}
+        print(f"[bench] {label}: weeks scored in {backfill_s:.1f} s", flush=True)
+        if pages:
+            print(f"[bench] {label}: measuring pages, {args.runs} runs each ...", flush=True)
+            out = folder / "bench-result.json"
+            run_step([sys.executable, "-m", "bench.run", "--child", str(out), "--runs", str(args.runs)], env,
+                     f"pages at {label}")
+            result.update(runs=args.runs, **json.loads(out.read_text()))
+        if load_here:
+            result["load"] = load_figures(args, env, folder, label)
+        return result
+
+
+def load_figures(args, env: dict[str, str], folder: Path, label: str) -> dict:
+    figures = load.measure(env, folder, args.users, args.rush, not args.no_cold_start, args.think,
+                           say=lambda m: print(m.replace("[bench] ", f"[bench] {label}: ", 1), flush=True))
+    figures["load"]["scale"] = label.rsplit(" ", 1)[-1]
+    return figures
 
 
 def mark(ok: bool) -> str:
@@ -194,6 +246,7 @@ def mark(ok: bool) -> str:
 
 
 def report(results: dict[str, dict]) -> dict:
+    """Print the page table of the scales measured and return bench.json's page keys."""
     print(f"\n{'page':<14}{'scale':>6}{'cold ms':>10}{'warm ms':>10}{'warm/floor':>12}  targets")
     for url in [key for u in PAGES for key in (u, f"past {u}") if key.removeprefix("past ") not in NO_PAST
                 or not key.startswith("past ")]:
@@ -224,19 +277,68 @@ def report(results: dict[str, dict]) -> dict:
                                {"past": {s: r["pages"][f"past {url}"] for s, r in results.items()}})} for url in PAGES}}
 
 
+def write(backend: str, data: dict) -> None:
+    """Write one backend's figures; the parts not measured this time (pages or load) are kept from the last run."""
+    out = OUTS[backend]
+    old = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    if old.get("backend", "sqlite") != backend:
+        old = {}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({**old, **data, "backend": backend}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)}", flush=True)
+
+
+def run_backend(backend: str, args, urls: dict[str, str] | None) -> None:
+    """Every scale asked for on one backend: pages and/or load, tables, then data/bench*.json."""
+    pages = not args.load_only
+    scales = sorted(set(args.scales if pages else []) | ({args.load_scale} if not args.pages_only else set()),
+                    key=float)
+    if args.data:  # an already seeded folder (and databases): the load only, nothing seeded
+        data = load_figures(args, env_for(args.data.resolve(), urls), args.data.resolve(), f"{backend} {args.data}")
+        data["load"]["scale"] = f"folder {args.data}"
+        results = {}
+    else:
+        results = {s: bench_scale(s, args, backend, urls, pages and s in args.scales,
+                                  not args.pages_only and s == args.load_scale) for s in scales}
+        data = next((r.pop("load") for r in results.values() if "load" in r), {})
+    print(f"\n=== {backend} ===")
+    measured = {s: r for s, r in results.items() if "pages" in r}
+    if measured:
+        data.update(report(measured))
+        if not {"1", "10"} <= set(measured):
+            print(f"(pages only at scales {', '.join(measured)})")
+    if "load" in data:
+        load.report(data, f" at {data['load']['scale']}")
+    write(backend, data)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", nargs="+", default=["1", "10"], help="demo data scales (default: 1 10)")
+    parser.add_argument("--scales", nargs="+", default=["1", "10"], help="demo data scales of the pages (default: 1 10)")
     parser.add_argument("--runs", type=int, default=7, help="measured runs per page and mode (default 7)")
+    parser.add_argument("--backends", nargs="+", choices=BACKENDS, help="default: sqlite, and postgresql when reachable")
+    parser.add_argument("--load-only", action="store_true", help="only the load figures and the cold start")
+    parser.add_argument("--pages-only", action="store_true", help="only the page timings (the old make bench)")
+    parser.add_argument("--load-scale", default="1", help="demo data scale of the load (default 1)")
+    parser.add_argument("--users", type=int, nargs="*", default=[1, 10, 20], help="simultaneous users (default 1 10 20)")
+    parser.add_argument("--rush", type=int, nargs="*", default=[20, 40], help="simultaneous sign-ins (default 20 40)")
+    parser.add_argument("--no-cold-start", action="store_true", help="skip the Chromium cold start")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds a user pauses before each page action (0)")
+    parser.add_argument("--data", type=Path, help="with --load-only and one backend: an already seeded data folder "
+                        "(for postgresql: the one holding the accounts file of the bench databases), not seeded again")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # internal: measure pages, write JSON here
     args = parser.parse_args(argv)
     if args.child:
         return child(args.child, args.runs)
-    results = {s: bench_scale(s, args.runs) for s in args.scales}
-    data = report(results)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}" + ("" if {"1", "10"} <= set(results) else f" (only scales {', '.join(results)})"))
+    if args.load_only and args.pages_only:
+        parser.error("--load-only and --pages-only exclude each other")
+    if args.data and not (args.load_only and len(args.backends or ["sqlite"]) == 1):
+        parser.error("--data goes with --load-only on one backend")
+    backends = args.backends or (["sqlite"] if args.data else ["sqlite", "postgresql"])
+    urls = {b: None if b == "sqlite" else postgres_urls(required=bool(args.backends)) for b in backends}
+    for backend in backends:
+        if backend == "sqlite" or urls[backend]:
+            run_backend(backend, args, urls[backend])
 
 
 if __name__ == "__main__":
