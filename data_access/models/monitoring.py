@@ -72,6 +72,10 @@ class Member(MonitoringBase):
     work_place: Mapped[str | None] = mapped_column(String(10))  # 县内 省内县外 省外
     work_months: Mapped[int] = mapped_column(Integer, default=0)
 
+    # the G2/G3 lists (lists.dropouts, lists.uninsured) read the few members concerned through these, not by
+    # scanning every member (dropouts 500 -> 245 ms in one county at scale 10 on PostgreSQL)
+    __table_args__ = (Index("ix_member_dropout", "dropout_on"), Index("ix_member_insured", "medical_insured_on"))
+
 
 class MonitoringCase(MonitoringBase):
     """A monitoring case (监测对象), created at discovery; region and persons kept for aggregation."""
