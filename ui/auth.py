@@ -133,6 +133,13 @@ def redirect_if_pending() -> None:
     """Send the browser to a pending /auth/ URL (the cookie routes in server.py); nothing under AppTest."""
     target = st.session_state.pop("auth_redirect", None)
     if target:
+        state = st.session_state.get(SESSION_KEY)
+        if state and state["account"].role != "screen":
+            # a background request sets the cookie and the page carries on: no second page load after sign-in
+            # (half of the cold start's sign-in-to-first-chart went to reloading and re-parsing the page)
+            st.html(f"<script>fetch({target!r}, {{credentials: 'same-origin', redirect: 'manual'}});</script>",
+                    unsafe_allow_javascript=True)
+            return
         st.html(f"<script>window.location.replace({target!r});</script>", unsafe_allow_javascript=True)
         st.stop()  # nothing else this run: a page that moved on (the screen's switch_page) would drop the script
     if st.session_state.pop("auth_logout", None):  # a POST from this page: another site cannot sign anyone out
