@@ -10,8 +10,10 @@ from the `navigation` ForwardMsg, widget states with the ids found in the `delta
 messages) and read ForwardMsgs until `script_finished`. Actions, each timed from the first byte sent to the
 script_finished of its last run:
   open      the sign-in page (GET /, websocket, first run)
-  sign_in   submit the st.form (用户名, 密码, 登录) until the run that hands over to /auth/establish
-  overview  follow that handoff as the browser does (GET /auth/establish → /, a new websocket, the overview's run)
+  sign_in   submit the st.form (用户名, 密码, 登录) until its last run has finished: the overview, whose page
+            fetches /auth/establish in the background (done after the timing, as the browser does it on the side)
+  overview  总览 in the sidebar (where the app still reloads the page after a sign-in, the reload instead:
+            GET /auth/establish → /, a new websocket, the overview's first run)
   map       the navigation to /map
   indicator three changes of the map's 指标 selectbox (three samples per user)
 An exception element, an error box, a timeout, a closed socket or a run that did not do what was asked (still the
@@ -45,6 +47,8 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from ui.auth import COOKIE as SESSION_COOKIE
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -341,14 +345,20 @@ async def user(port: int, account: dict, tally: Tally, start: asyncio.Barrier | 
 
         signed = await timed(tally, "sign_in", sign_in,
                              lambda r: "still the sign-in form after 登录" if r.signed_out() else None)
+        script = next((h.body for h in signed.of("html") if HANDOFF.search(h.body)), "")
+        handoff, reload = (HANDOFF.search(script).group(0) if script else None), "location.replace" in script
+        if handoff and not reload:  # the page's background fetch of /auth/establish (its answer sets the cookie)
+            await asyncio.wait_for(http_get(port, handoff, tab.cookies, "*/*"), TIMEOUT_S)
+            if SESSION_COOKIE not in tab.cookies:
+                tally.error("sign_in: /auth/establish set no session cookie")
         if rush:
             return
-        handoff = next((m.group(0) for h in signed.of("html") for m in [HANDOFF.search(h.body)] if m), None)
 
         async def overview():
-            if handoff:  # the browser goes to /auth/establish, which sets the cookie and sends it back to the page
+            if reload:  # the browser goes to /auth/establish, which sets the cookie and sends it back to the page
                 await tab.load(handoff)
-            return await tab.rerun("" if handoff is None else None)
+                return await tab.rerun()
+            return await tab.rerun("")  # signed in on the overview already: 总览 in the sidebar
 
         await timed(tally, "overview", overview, lambda r: "still the sign-in form" if r.signed_out()
                     else None if r.has_chart() else "no chart on the overview")
@@ -427,9 +437,16 @@ async def _scenario(port: int, pid: int, accounts: list[dict], n: int, rush: boo
 
 
 def scenario(env: dict[str, str], folder: Path, n: int, rush: bool = False, think: float = 0.0) -> dict:
-    """N users (or N sign-ins at once) against a freshly started server; returns the figures."""
-    with app_server(env, folder / f"load-server-{'rush' if rush else 'users'}-{n}.log") as (port, pid):
-        return asyncio.run(_scenario(port, pid, accounts_of(folder), n, rush, think))
+    """N users (or N sign-ins at once) against a freshly started server; returns the figures, with the count of
+    tracebacks and ERROR lines in the server's log (the warm-up user's included)."""
+    log = folder / f"load-server-{'rush' if rush else 'users'}-{n}.log"
+    with app_server(env, log) as (port, pid):
+        out = asyncio.run(_scenario(port, pid, accounts_of(folder), n, rush, think))
+    bad = [line.strip() for line in log.read_text(errors="replace").splitlines() if "Traceback" in line or " ERROR " in line]
+    out["server_log_errors"] = len(bad)
+    if bad:
+        out.setdefault("error_messages", []).extend(f"server log: {line[:200]}" for line in bad[:5])
+    return out
 
 
 def cold_start(env: dict[str, str], folder: Path) -> float:
@@ -465,13 +482,13 @@ def measure(env: dict[str, str], folder: Path, users=(1, 10, 20), rushes=(20, 40
         result["load"]["N"][str(n)] = r = scenario(env, folder, n, think=think)
         say(f"[bench] load: {n} user(s): " + ", ".join(f"{a} {r[a]['p50_ms']:.0f}/{r[a]['p95_ms']:.0f} ms"
                                                         for a in ACTIONS if a in r)
-            + f", errors {r['errors']}, peak RSS {r['peak_rss_mb']:.0f} MB")
+            + f", errors {r['errors']} (server log {r['server_log_errors']}), peak RSS {r['peak_rss_mb']:.0f} MB")
     for n in rushes:
         say(f"[bench] load: {n} simultaneous sign-ins on a fresh server ...")
         r = scenario(env, folder, n, rush=True)
         result["load"]["sign_in_rush"][str(n)] = {"peak_rss_mb": r["peak_rss_mb"], **r.get("sign_in", {}),
-                                                  **{k: r[k] for k in ("errors", "rss_before_mb", "wall_s",
-                                                                       "load_avg_1m", "server_cpu_s") if k in r},
+                                                  **{k: r[k] for k in ("errors", "server_log_errors", "rss_before_mb",
+                                                                       "wall_s", "load_avg_1m", "server_cpu_s") if k in r},
                                                   **({"error_messages": r["error_messages"]}
                                                      if "error_messages" in r else {})}
     result["load"]["targets"] = {"users": int(TARGET_USERS), "p95_ms": TARGETS_MS, "peak_rss_mb": RSS_TARGET_MB,
@@ -486,12 +503,13 @@ def measure(env: dict[str, str], folder: Path, users=(1, 10, 20), rushes=(20, 40
 
 
 def conditions() -> dict:
-    """What else was going on: cores, load average, the commit and how many files were changed but uncommitted."""
+    """What else was going on: cores, load average, the commit, how many files were changed but uncommitted, and
+    Streamlit options set in the environment (STREAMLIT_RUNNER_POST_SCRIPT_GC=false and the like, for comparisons)."""
     git = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
                          text=True).stdout.splitlines()
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     return {"cores": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2), "commit": head.strip(),
-            "uncommitted_files": len(git)}
+            "uncommitted_files": len(git), **{k: v for k, v in os.environ.items() if k.startswith("STREAMLIT_")}}
 
 
 def mark(ok: bool) -> str:
@@ -516,7 +534,8 @@ def report(result: dict, label: str = "") -> None:
             if a in at:
                 print(f"  {TARGET_USERS} users: {a} p95 {at[a]['p95_ms']:.0f} ms (target ≤ {limit} ms) "
                       f"{mark(at[a]['p95_ms'] <= limit)}")
-        print(f"  {TARGET_USERS} users: errors {at['errors']} {mark(at['errors'] == 0)}")
+        print(f"  {TARGET_USERS} users: errors {at['errors']}, server log errors {at.get('server_log_errors', 0)} "
+              f"{mark(at['errors'] == 0 and not at.get('server_log_errors'))}")
     for n, r in load["sign_in_rush"].items():
         p = f"sign-in p50/p95 {r['p50_ms']:.0f}/{r['p95_ms']:.0f} ms, " if r.get("p50_ms") is not None else ""
         print(f"  {n} simultaneous sign-ins: {p}errors {r['errors']}, peak RSS {r['peak_rss_mb']:.0f} MB "

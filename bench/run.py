@@ -247,7 +247,7 @@ def mark(ok: bool) -> str:
 
 def report(results: dict[str, dict]) -> dict:
     """Print the page table of the scales measured and return bench.json's page keys."""
-    print(f"\n{'page':<14}{'scale':>6}{'cold ms':>10}{'warm ms':>10}{'warm/floor':>12}  targets")
+    print(f"\n{'page':<18}{'scale':>6}{'cold ms':>10}{'warm ms':>10}{'warm/floor':>12}  targets")
     for url in [key for u in PAGES for key in (u, f"past {u}") if key.removeprefix("past ") not in NO_PAST
                 or not key.startswith("past ")]:
         for scale, r in results.items():
@@ -258,7 +258,7 @@ def report(results: dict[str, dict]) -> dict:
                 checks.append(f"cold ≤ {COLD_TARGET_MS[scale]} ms {mark(p['cold_ms'] <= COLD_TARGET_MS[scale])}")
             if scale in WARM_TARGET_X_FLOOR:
                 checks.append(f"warm ≤ {WARM_TARGET_X_FLOOR[scale]:g}× floor {mark(ratio <= WARM_TARGET_X_FLOOR[scale])}")
-            print(f"{url:<14}{scale:>6}{p['cold_ms']:>10.0f}{p['warm_ms']:>10.0f}{ratio:>11.2f}×  {' · '.join(checks)}")
+            print(f"{url:<18}{scale:>6}{p['cold_ms']:>10.0f}{p['warm_ms']:>10.0f}{ratio:>11.2f}×  {' · '.join(checks)}")
     print()
     for scale, r in results.items():
         print(f"scale {scale}: floor {r['floor_ms']:.0f} ms, seed {r['seed_s']:.1f} s, assessment weeks since 2021 "

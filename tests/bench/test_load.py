@@ -43,7 +43,7 @@ def test_users_and_a_rush_against_a_real_server(demo_dir, tmp_path):
     folder = Path(shutil.copytree(demo_dir, tmp_path / "data"))  # the server writes sessions and audit rows
     env = env_for(folder)
     users = load.scenario(env, folder, 2)
-    assert users["errors"] == 0, users.get("error_messages")
+    assert users["errors"] == users["server_log_errors"] == 0, users.get("error_messages")
     assert all(users[a]["p50_ms"] > 0 for a in load.ACTIONS)
     assert users["peak_rss_mb"] >= users["rss_before_mb"] > 50
     rush = load.scenario(env, folder, 2, rush=True)
