@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 
 from data_access.settings import settings
 
@@ -28,7 +28,8 @@ def _create(url: str) -> Engine:
         if url.startswith("postgresql"):
             # no JIT: the list queries' correlated subqueries look costly to the planner, which then spent 3.7 s
             # of a 3.8 s M9 list at scale 10 compiling 229 functions for a query that runs in 25 ms
-            args["options"] = "-c jit=off"
+            given = make_url(url).query.get("options") or ""  # e.g. a search_path in the URL: keep it
+            args["options"] = " ".join([*(given if isinstance(given, tuple) else [given]), "-c jit=off"]).strip()
         return create_engine(url, pool_pre_ping=True, pool_recycle=1800, connect_args=args)
     eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
