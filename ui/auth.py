@@ -136,7 +136,7 @@ def redirect_if_pending() -> None:
         state = st.session_state.get(SESSION_KEY)
         if state and state["account"].role != "screen":
             # a background request sets the cookie and the page carries on: no second page load after sign-in
-            # (half of the cold start's sign-in-to-first-chart went to reloading and re-parsing the page)
+            # (the browser no longer loads and parses the whole app again between sign-in and the first chart)
             st.html(f"<script>fetch({target!r}, {{credentials: 'same-origin', redirect: 'manual'}});</script>",
                     unsafe_allow_javascript=True)
             return
