@@ -173,6 +173,7 @@ def postgres_urls(required: bool) -> dict[str, str] | None:
     """The three bench databases (bench_monitoring, bench_industry, bench_app) on the PostgreSQL server of
     BENCH_POSTGRES_URL, created when missing (never the test suite's own database); None when unreachable."""
     import psycopg
+    from psycopg import sql as psql
     from sqlalchemy.engine import make_url
 
     admin = make_url(PG_ADMIN)
@@ -189,7 +190,7 @@ def postgres_urls(required: bool) -> dict[str, str] | None:
         have = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
         for name in PG_DATABASES.values():
             if name not in have:
-                conn.execute(f'CREATE DATABASE "{name}"')
+                conn.execute(psql.SQL("CREATE DATABASE {}").format(psql.Identifier(name)))  # DDL takes no parameters
     return {key: admin.set(database=name).render_as_string(hide_password=False) for key, name in PG_DATABASES.items()}
 
 

@@ -21,6 +21,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bench.load import tree_rss_mb
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "soak.json"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,21 +31,6 @@ PANEL = """() => { const el = document.querySelector('.screen-panel'); return el
 HEAP = "() => performance.memory ? performance.memory.usedJSHeapSize : null"
 RSS_GROWTH_MB, HEAP_MB = 50, 150  # flat: the server within 50 MB of where it was after 50 rotations, the page's heap
 # (which saws between ~35 and ~95 MB as the collector runs) under 150 MB
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children, MB."""
-    total = 0
-    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
-                    .stdout.split()]
-    for p in pids:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
 
 
 def free_port() -> int:
@@ -117,13 +104,13 @@ def main(argv: list[str] | None = None) -> None:
                     last, changed = panel, time.time()
                     if rotations == 50:
                         page.evaluate("() => { if (window.gc) window.gc(); }")
-                        warm = dict(rss_mb=rss_mb(server.pid), heap_mb=(page.evaluate(HEAP) or 0) / 2**20,
+                        warm = dict(rss_mb=tree_rss_mb(server.pid), heap_mb=(page.evaluate(HEAP) or 0) / 2**20,
                                     at_s=time.time() - start)
                         print(f"[soak] after 50 rotations: server {warm['rss_mb']:.0f} MB, page heap "
                               f"{warm['heap_mb']:.1f} MB", flush=True)
                     if rotations % 100 == 0:
                         print(f"[soak] {rotations} rotations, {time.time() - start:.0f} s, server "
-                              f"{rss_mb(server.pid):.0f} MB, heap {(page.evaluate(HEAP) or 0) / 2**20:.1f} MB",
+                              f"{tree_rss_mb(server.pid):.0f} MB, heap {(page.evaluate(HEAP) or 0) / 2**20:.1f} MB",
                               flush=True)
                 errors += page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count()
                 if time.time() - changed > max(30 * args.interval, 30):
@@ -131,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
                     raise SystemExit(f"soak: the screen stopped after {rotations} rotations ({time.time() - start:.0f} s);"
                                      f" it shows {panel!r}; see data/soak-stalled.png")
                 page.wait_for_timeout(int(args.interval * 400))
-            end = dict(rss_mb=rss_mb(server.pid), heap_mb=(page.evaluate(HEAP) or 0) / 2**20, at_s=time.time() - start)
+            end = dict(rss_mb=tree_rss_mb(server.pid), heap_mb=(page.evaluate(HEAP) or 0) / 2**20, at_s=time.time() - start)
             result = dict(rotations=rotations, interval_s=args.interval, seconds=round(end["at_s"], 1),
                           server_rss_mb={"after_50": round(warm["rss_mb"], 1), "end": round(end["rss_mb"], 1)},
                           page_heap_mb={"after_50": round(warm["heap_mb"], 1), "end": round(end["heap_mb"], 1)},
