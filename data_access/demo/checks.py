@@ -108,18 +108,34 @@ def village_conditions(rng, villages: pd.DataFrame, problem: float, as_of) -> pd
 
 
 def resident_teams(rng, villages: pd.DataFrame, names_pool: np.ndarray, as_of, start_id: int):
-    """Teams in 脱贫村 and some others, rotated in 2021 and 2023."""
+    """Teams in 脱贫村 and some others, rotated in 2021 and 2023; ended_on is the last day of the term.
+
+    Deliberate problems of the current rotation, drawn from a generator of the county's own (so that the seed's
+    stream, and every other table, stays as it was): about one team in eight ends its term within 91 days after
+    as_of (任期将满, no successor named yet) and about one in thirty left 30-150 days before as_of with no
+    successor, leaving its village without a team. days_on_duty counts to the end of the term or to as_of.
+    """
     pick = villages[villages["is_tuopin_village"] | (rng.random(len(villages)) < 0.1)]
+    own = np.random.default_rng(int(villages["code"].iat[0][:6]) if len(villages) else 0)
+    day = np.datetime64(as_of, "D")
     rows = []
     for start, end in (("2021-06-01", "2023-05-31"), ("2023-06-01", None)):
         s = np.datetime64(start) + rng.integers(0, 40, len(pick)).astype("timedelta64[D]")
         e = np.full(len(pick), np.datetime64(end) if end else np.datetime64("NaT", "D"))
-        stop = np.where(pd.isna(e), as_of, e)
+        secretary = rng.choice(names_pool, len(pick))
+        size = rng.integers(2, 5, len(pick))
+        unit = rng.choice(UNITS, len(pick))
+        share = rng.uniform(0.55, 0.75, len(pick))
+        if end is None and (s <= day).all():
+            draw = own.random(len(pick))
+            e = np.where(draw < 0.125, day + own.integers(1, 92, len(pick)).astype("timedelta64[D]"), e)
+            left = np.maximum(day - own.integers(30, 151, len(pick)).astype("timedelta64[D]"), s + 1)
+            e = np.where(draw > 1 - 1 / 30, left, e)
+        stop = np.where(pd.isna(e) | (e > day), day, e)
         rows.append(pd.DataFrame({
             "village_code": pick["code"].to_numpy(), "county_code": pick["code"].str[:6].to_numpy(),
-            "first_secretary": rng.choice(names_pool, len(pick)), "team_size": rng.integers(2, 5, len(pick)),
-            "dispatching_unit": rng.choice(UNITS, len(pick)), "started_on": s, "ended_on": e,
-            "days_on_duty": ((stop - s).astype(int) * rng.uniform(0.55, 0.75, len(pick))).astype(int),
+            "first_secretary": secretary, "team_size": size, "dispatching_unit": unit, "started_on": s, "ended_on": e,
+            "days_on_duty": ((stop - s).astype(int) * share).astype(int),
         }))
     df = pd.concat(rows, ignore_index=True)
     df.insert(0, "id", np.arange(start_id, start_id + len(df)))
