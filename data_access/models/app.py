@@ -7,6 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, Double, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from data_access.models.changes import change_table
+
 
 class AppBase(DeclarativeBase):
     """Declarative base of the app database."""
@@ -91,8 +93,17 @@ class ImportBatch(AppBase):
     kind: Mapped[str] = mapped_column(String(30))
     filename: Mapped[str] = mapped_column(String(200))
     rows: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10))  # 导入中 已导入 失败 已撤销
     message: Mapped[str | None] = mapped_column(Text)
+    database: Mapped[str | None] = mapped_column(String(12))  # monitoring / industry / app: where its change log is
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    county_code: Mapped[str | None] = mapped_column(String(6))  # a county account's batch; None: the office's
+    inserted: Mapped[int | None] = mapped_column(Integer)
+    updated: Mapped[int | None] = mapped_column(Integer)
+    unchanged: Mapped[int | None] = mapped_column(Integer)
+    since: Mapped[date | None] = mapped_column(Date)  # earliest date it touched: summaries refreshed from there
+    rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rolled_back_by: Mapped[str | None] = mapped_column(String(40))
 
 
 class KeyTask(AppBase):
@@ -207,3 +218,6 @@ class TotalSnapshot(AppBase):
     veto: Mapped[str] = mapped_column(String(100))
     rules_version: Mapped[str] = mapped_column(String(20))
     computed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+ImportChange = change_table(AppBase.metadata)

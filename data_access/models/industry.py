@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import Boolean, Date, Double, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from data_access.models.changes import change_table
+
 
 class IndustryBase(DeclarativeBase):
     """Declarative base of the industry database."""
@@ -190,3 +192,6 @@ class SocialSupport(IndustryBase):
     started_year: Mapped[int] = mapped_column(Integer)
     funds: Mapped[float] = mapped_column(Double)
     projects: Mapped[int] = mapped_column(Integer)
+
+
+ImportChange = change_table(IndustryBase.metadata)

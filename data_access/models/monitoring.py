@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import Boolean, Date, Double, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from data_access.models.changes import change_table
+
 
 class MonitoringBase(DeclarativeBase):
     """Declarative base of the monitoring database."""
@@ -268,6 +270,9 @@ class Employment(MonitoringBase):
     """A year of work of a 脱贫劳动力."""
 
     __tablename__ = "employment"
+    # the 稳定就业 board counts a year's persons per county from this index alone
+    __table_args__ = (Index("ix_employment_year_county", "year", "county_code", "member_id", "place", "kind", "months",
+                            "trained"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     county_code: Mapped[str] = mapped_column(String(6), index=True)
@@ -296,3 +301,6 @@ class VillageSummary(MonitoringBase):
     unsafe_housing: Mapped[int] = mapped_column(Integer)  # G1
     unsafe_water: Mapped[int] = mapped_column(Integer)  # G4
     dropouts: Mapped[int] = mapped_column(Integer)  # G2
+
+
+ImportChange = change_table(MonitoringBase.metadata)
