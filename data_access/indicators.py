@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_access import areas, industry, loop, monitoring, tasks
+from data_access import areas, industry, loop, monitoring, services_board, tasks
 from data_access.periods import cn_date, last_completed_year
 from data_access.sql import once
 
@@ -25,15 +25,18 @@ class Indicator:
     better: str  # high / low / neutral
     compute: Callable[..., pd.DataFrame]  # (as_of, level, county) -> code, numerator, denominator
     period: str = "stock"  # stock (at D) / ytd (1 January to D) / year (D's year) / collective_year / metric_year
-    # / month (D's month) / month_ytd (January to D's month)
+    # / month (D's month) / month_ytd (January to D's month) / condition_year / employment_year (the last completed
+    # year with village conditions / employment records)
     people: bool = True  # counts (or rates over) households and persons: small village cells are hidden
     note: str = ""
     levels: tuple[str, ...] = ("county", "township", "village")  # where the figure has a breakdown
+    scored: bool = True  # False: outside the assessment (the S indicators), so shown without ranks (DESIGN.md §11)
 
     @property
     def ranked(self) -> bool:
-        """Only indicators with a direction are ranked; neutral counts and reference figures (M12) are not."""
-        return self.better in ("high", "low")
+        """Only scorable indicators with a direction are ranked; neutral counts, reference figures (M12) and the
+        figures outside the assessment (S*) are not."""
+        return self.scored and self.better in ("high", "low")
 
 
 def _ratio(df: pd.DataFrame, num: str, den: str | None) -> pd.DataFrame:
@@ -117,11 +120,36 @@ def _tasks(num: str, den: str | None):
                                                den)
 
 
+def _yearly(year_of, fn, num: str, den: str | None):
+    """An S figure of a yearly table (village conditions, employment): the last completed year with records."""
+    def compute(as_of, level, county):
+        year = year_of(as_of)
+        if year is None:
+            return pd.DataFrame(columns=["code", "numerator", "denominator"])
+        return _ratio(once(fn, year=year, level=level, county=county), num, den)
+    return compute
+
+
+def _cond(num: str, den: str = "reporting"):
+    return _yearly(services_board.condition_year, services_board.conditions, num, den)
+
+
+def _emp(num: str, den: str | None = None):
+    return _yearly(services_board.employment_year, services_board.employment, num, den)
+
+
+def _at(fn, num: str, den: str | None = None):
+    return lambda as_of, level, county: _ratio(once(fn, as_of=as_of, level=level, county=county), num, den)
+
+
 G_POP = "脱贫户和已纳入监测的户"
+C_YEAR = "上一完整年度(有村情数据的最近一年)"
+E_YEAR = "上一完整年度(有就业记录的最近一年)"
+S_NOTE = "分母为报送村情数据的行政村"
 
 
 def _order(ind: Indicator) -> tuple[int, int]:
-    return "MGIT".index(ind.code[0]), int(ind.code[1:])
+    return "MGITS".index(ind.code[0]), int(ind.code[1:])
 
 
 INDICATORS: dict[str, Indicator] = {i.code: i for i in sorted([
@@ -186,6 +214,37 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in sorted([
               "在期限内完成的占比", "high", _tasks("on_time", "due"), period="ytd", people=False, levels=("county",)),
     Indicator("T2", "逾期重点任务", "项", "期限在统计时点以前、截至统计时点仍未完成的重点任务数(口径同上,不分年度)", "low",
               _tasks("overdue", None), people=False, levels=("county",)),
+    Indicator("S1", "自然村通硬化路比例", "%", f"{C_YEAR}通硬化路的自然村数占自然村总数的比例(按各村报送的自然村数合计)", "high",
+              _cond("hardened", "natural"), period="condition_year", people=False, scored=False),
+    Indicator("S2", "村村通快递覆盖率", "%", f"{C_YEAR}快递进村的行政村占比;{S_NOTE}(未区分是否具备条件)。"
+              "方案目标:2022年底实现有条件建制村村村通快递", "high", _cond("express_delivery"), period="condition_year",
+              people=False, scored=False),
+    Indicator("S3", "光纤宽带和4G覆盖率", "%", f"{C_YEAR}同时通光纤宽带和4G信号的行政村占比;{S_NOTE}", "high",
+              _cond("fibre_g4"), period="condition_year", people=False, scored=False),
+    Indicator("S4", "卫生厕所普及率", "%", f"{C_YEAR}各行政村卫生厕所普及率的平均值(按村平均,不按户加权)", "high",
+              _cond("toilet_sum"), period="condition_year", people=False, scored=False),
+    Indicator("S5", "生活垃圾收运处置覆盖率", "%", f"{C_YEAR}生活垃圾得到收运处置的行政村占比;{S_NOTE}", "high",
+              _cond("garbage_treated"), period="condition_year", people=False, scored=False),
+    Indicator("S6", "生活污水治理覆盖率", "%", f"{C_YEAR}生活污水得到治理的行政村占比;{S_NOTE}", "high",
+              _cond("sewage_treated"), period="condition_year", people=False, scored=False),
+    Indicator("S7", "村卫生室远程医疗覆盖率", "%", f"{C_YEAR}村卫生室接入远程医疗的行政村占比(无村卫生室的村计为未覆盖);{S_NOTE}",
+              "high", _cond("remote_medical"), period="condition_year", people=False, scored=False),
+    Indicator("S8", "农村电网改造升级覆盖率", "%", f"{C_YEAR}完成电网改造升级的行政村占比;{S_NOTE}", "high",
+              _cond("grid_upgraded"), period="condition_year", people=False, scored=False),
+    Indicator("S9", "脱贫村驻村工作队覆盖率", "%", "统计时点有驻村工作队在岗(派驻日期不晚于统计时点、期满日期不早于统计时点)"
+              "的脱贫村占脱贫村总数的比例", "high", _at(services_board.teams, "tuopin_covered", "tuopin_villages"),
+              people=False, scored=False),
+    Indicator("S10", "生活不能自理特困人员集中供养率", "%", "统计时点在享受特困供养、且生活不能自理的人员中,集中供养的比例"
+              "(方案要求不低于50%)", "high", _at(services_board.assistance, "centralised", "unable"), scored=False),
+    Indicator("S11", "农村低保对象人数", "人", "统计时点在享受农村低保的人数(开始日期不晚于统计时点且未终止)", "neutral",
+              _at(services_board.assistance, "dibao"), scored=False),
+    Indicator("S12", "脱贫劳动力务工就业人数", "人", f"{E_YEAR}有务工就业记录(务工、公益岗位、以工代赈、扶贫车间、生态护林员)"
+              "的脱贫劳动力人数", "neutral", _emp("workers"), period="employment_year", scored=False),
+    Indicator("S13", "脱贫劳动力稳定就业率", "%", f"{E_YEAR}有务工就业记录的脱贫劳动力中,至少一项就业全年务工6个月及以上的人数占比",
+              "high", _emp("stable", "workers"), period="employment_year", scored=False),
+    Indicator("S14", "定点帮扶脱贫村覆盖率", "%", "统计时点所在年度及以前已结对定点帮扶单位的脱贫村占脱贫村总数的比例", "high",
+              _at(services_board.fixed_coverage, "covered", "tuopin_villages"), period="year", people=False,
+              scored=False),
 ], key=_order)}
 
 
@@ -206,6 +265,10 @@ def period_label(code: str, as_of: date) -> str:
         return f"{as_of.year}年专业村,{year}年度指标" if year else f"{as_of.year}年专业村(无年度指标)"
     if ind.period == "month":
         return f"{as_of.year}年{as_of.month}月"
+    if ind.period in ("condition_year", "employment_year"):
+        of = services_board.condition_year if ind.period == "condition_year" else services_board.employment_year
+        year = of(as_of)
+        return f"{year}年度" if year else f"{last_completed_year(as_of)}年度(无数据)"
     if ind.period == "month_ytd":
         return f"{as_of.year}年1月至{as_of.month}月"
     return f"截至{cn_date(as_of)}"

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access import areas, collective_board, indicators, lists, monitoring_board, overview, ovop, periods, project_board
+from data_access import areas, collective_board, indicators, lists, monitoring_board, overview, ovop, periods, project_board, services_board
 from data_access.settings import settings
 
 TTL = 600  # seconds: imports refresh summaries; ten minutes later every page shows them
@@ -102,7 +102,7 @@ INDUSTRY = {
     "pv_stations": project_board.pv_stations, "monthly": project_board.monthly,
 }
 SCOPED = {"troubled": project_board.troubled, "asset_problems": project_board.asset_problems,
-          "project_points": project_board.project_points}
+          "project_points": project_board.project_points, "team_rows": services_board.team_rows}
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=2000)
@@ -111,6 +111,19 @@ def industry(name: str, *args, **kwargs):
     if name not in INDUSTRY:
         raise ValueError(f"unknown industry query {name!r}")
     return INDUSTRY[name](*args, **kwargs)
+
+
+SERVICES = {name: getattr(services_board, name) for name in (
+    "condition_years", "condition_table", "shortfalls", "team_table", "uncovered", "units", "assistance_table",
+    "standards", "employment_years", "employment_table", "support_table", "partners", "cards")}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=2000)
+def services(name: str, *args, **kwargs):
+    """An aggregate of the 基础设施与公共服务 page (services_board; names in SERVICES)."""
+    if name not in SERVICES:
+        raise ValueError(f"unknown services query {name!r}")
+    return SERVICES[name](*args, **kwargs)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=2000)

@@ -126,13 +126,14 @@ def listing(scope: Scope, df: pd.DataFrame, cols: list[tuple[str, str, str]], *,
     _export(scope, lambda: exported(source(), cols), cols, key=f"{key}_export", title=title, p=p, period=period)
 
 
-def rows_or_note(scope: Scope, p: Picked, fetch: Callable[[], pd.DataFrame]) -> pd.DataFrame | None:
-    """Project and asset rows for who may read them (a county account its own county's); else a sentence."""
+def rows_or_note(scope: Scope, p: Picked, fetch: Callable[[], pd.DataFrame],
+                 what: str = "项目和资产") -> pd.DataFrame | None:
+    """Project and asset (or other) rows for who may read them (a county account its own county's); else a sentence."""
     if not scope.row_level:
-        st.caption("项目和资产明细仅对领导小组办公室和县(市)区账号开放;本账号只能查看汇总。")
+        st.caption(f"{what}明细仅对领导小组办公室和县(市)区账号开放;本账号只能查看汇总。")
         return None
     if not scope.sees_rows_of(p.county) and p.county is not None:
-        st.caption("县(市)区账号只能查看本县(市)区的项目和资产明细;请在上方选择本县(市)区。")
+        st.caption(f"县(市)区账号只能查看本县(市)区的{what}明细;请在上方选择本县(市)区。")
         return None
     try:
         return fetch()

@@ -34,6 +34,8 @@ PAGES = [
     PageSpec("collective", "views/collective.py", "村级集体经济", ":material/account_balance:", "collective",
              ALL - {"screen"}, "专题"),
     PageSpec("projects", "views/projects.py", "产业项目与资产", ":material/factory:", "projects", ALL - {"screen"}, "专题"),
+    PageSpec("services", "views/services.py", "基础设施与公共服务", ":material/home_work:", "services", ALL - {"screen"},
+             "专题"),
     PageSpec("assessment", "views/assessment.py", "考核排名", ":material/leaderboard:", "assessment", ALL - {"screen"},
              "考核"),
     PageSpec("weekly", "views/weekly.py", "周调度", ":material/event_note:", "weekly", ALL - {"screen"}, "考核"),
