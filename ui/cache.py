@@ -231,6 +231,14 @@ def village_points(county: str):
     return _geo().villages(county)
 
 
+@st.cache_data(ttl=3600, show_spinner=False)
+def template(kind: str) -> bytes:
+    """The Excel template of an importable table."""
+    from data_access.imports import KINDS, templates
+
+    return templates.template(KINDS[kind])
+
+
 def clear() -> None:
     """Forget every cached result (after seeding or an import)."""
     st.cache_data.clear()

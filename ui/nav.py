@@ -41,6 +41,8 @@ PAGES = [
     PageSpec("weekly", "views/weekly.py", "周调度", ":material/event_note:", "weekly", ALL - {"screen"}, "考核"),
     PageSpec("screen", "views/screen.py", "大屏", ":material/tv:", "screen", frozenset({"screen", "admin", "office", "leader"}),
              "考核"),
+    PageSpec("data", "views/data.py", "数据导入与质量", ":material/upload_file:", "data",
+             frozenset({"admin", "office", "county"}), "系统"),
     PageSpec("admin", "views/admin.py", "系统管理", ":material/admin_panel_settings:", "admin",
              frozenset({"admin"}), "系统"),
 ]

@@ -31,6 +31,7 @@ CHUNK = 1000
 STATUS = {"running": "导入中", "done": "已导入", "failed": "失败", "undone": "已撤销"}
 _LOCKS = {name: threading.Lock() for name in ("monitoring", "industry", "app")}  # ids are max+1 within a database
 Progress = Callable[[float, str], None]
+STAMPS = ("reported_by", "reported_at")  # who imported when: not a change of the record itself
 
 
 class ImportFailed(RuntimeError):
@@ -131,7 +132,7 @@ def _write(conn, kind: Kind, rows: pd.DataFrame, changes, batch_id: int, usernam
            progress: Progress) -> tuple[int, int, int]:
     table = kind.table
     pk = [c.name for c in table.primary_key.columns]
-    cols = [c.name for c in table.columns if c.name in rows.columns or c.name in ("reported_by", "reported_at")]
+    cols = [c.name for c in table.columns if c.name in rows.columns or c.name in STAMPS]
     records = _records(kind, rows, username)
     existing = _existing(conn, kind, records)
     auto_id = pk == ["id"] and "id" not in rows.columns
@@ -144,7 +145,7 @@ def _write(conn, kind: Kind, rows: pd.DataFrame, changes, batch_id: int, usernam
                 rec["id"], next_id = next_id, next_id + 1
             new.append(rec)
             log_rows.append(_log(batch_id, table.name, "insert", {k: rec[k] for k in pk}, None))
-        elif any(not _same(table.c[c], rec.get(c), old.get(c)) for c in cols if c not in pk):
+        elif any(not _same(table.c[c], rec.get(c), old.get(c)) for c in cols if c not in pk and c not in STAMPS):
             for k in pk:
                 rec[k] = old[k]
             changed.append(rec)
