@@ -91,8 +91,8 @@ def resolve(kind: Kind, typed: pd.DataFrame, bad, county: str | None) -> dict[st
                 continue
             hit = look(row, values)
             if hit is None:
-                if ref.required:
-                    bad.add(row, ref.fields[0] if ref.to != "case" else ref.fields[1], MISSING[ref.to])
+                if ref.required:  # blamed on the field that tells it apart: the date, name, industry, year
+                    bad.add(row, ref.fields[1] if len(ref.fields) > 1 else ref.fields[0], MISSING[ref.to])
                 continue
             if county and hit.get("county_code") and hit["county_code"] != county:
                 bad.add(row, ref.fields[0], "不属于本县(市)区,县级账号只能导入本县数据")

@@ -161,15 +161,14 @@ def _collect(kind: Kind, typed: pd.DataFrame, cases: pd.DataFrame, key: list[str
                 what = "、".join(kind.field(k).header for k in key)
                 bad.add(row, key[-1], f"与第{first}行重复({what}相同)" if first != row else f"{what}在文件中重复")
             continue
-        if check_name.startswith("order|"):
+        if check_name.startswith("order|"):  # a frame-wide check: pandera lists the row under several columns
             _, later, earlier, what = check_name.split("|", 3)
-            if case.column == later and not bad.has(row, earlier):
+            if not bad.has(row, earlier):
                 bad.add(row, later, f"{what}早于{kind.field(earlier).header}")
             continue
         if check_name.startswith("needs|"):
             _, name, when = check_name.split("|")
-            if case.column == name:
-                bad.add(row, name, f"{kind.field(when).header}为“{typed.at[row, when]}”时必填")
+            bad.add(row, name, f"{kind.field(when).header}为“{typed.at[row, when]}”时必填")
             continue
         if check_name == "risks":
             bad.add(row, "risks", "风险类型应为1至5项,用顿号分隔,可选:" + "、".join(RISKS) + ",不得重复")
