@@ -22,6 +22,7 @@ ALLOWED = {
     "assessment": {"admin", "office", "county", "leader"},
     "weekly": {"admin", "office", "county", "leader"},
     "screen": {"admin", "office", "leader", "screen"},
+    "data": {"admin", "office", "county"},
     "admin": {"admin"},
 }
 
