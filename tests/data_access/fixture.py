@@ -416,6 +416,111 @@ COUNTY_MONTHLY = [
     _month(BL, 12, 1300, 1000, 2_500_000, 1_600_000),  # after D
 ]
 
+# ---- 基础设施与公共服务 (test_services.py) ----
+
+
+def _condition(village, year, natural, hardened, express=True, fibre=True, g4=True, toilet=1.0, garbage=True,
+               sewage=True, clinic=True, remote=True, service=True, grid=True, water=1.0):
+    return dict(village_code=village, year=year, county_code=village[:6], natural_villages=natural,
+                natural_villages_hardened=hardened, express_delivery=express, fibre=fibre, g4=g4,
+                sanitary_toilet_share=toilet, garbage_treated=garbage, sewage_treated=sewage, clinic=clinic,
+                remote_medical=remote, service_facility=service, grid_upgraded=grid, safe_water_share=water)
+
+
+# 2025 (the year standing at D): WK A1 A2 B1 report (B2 does not), BL C1 C2; 2026 has not closed at D
+CONDITIONS = [
+    _condition(A1, 2025, 5, 4, toilet=0.8, sewage=False, water=0.9),  # short: road 4/5
+    _condition(A2, 2025, 3, 3, express=False, g4=False, toilet=0.6, clinic=False, remote=False, grid=False),
+    _condition(B1, 2025, 4, 4, toilet=0.7, garbage=False, sewage=False, service=False, water=0.95),
+    _condition(C1, 2025, 2, 2),
+    _condition(C2, 2025, 6, 3, fibre=False, toilet=0.5, sewage=False, remote=False, water=0.8),  # short: road, net
+    _condition(A2, 2026, 3, 3),  # the year still running: never read at D
+    _condition(A1, 2022, 5, 2),  # 2022: WK reaches 村村通快递, BL does not
+    _condition(C1, 2022, 2, 1, express=False),
+]
+
+
+def _team(tid, village, started, ended, size, unit, secretary, days):
+    return dict(id=tid, village_code=village, county_code=village[:6], first_secretary=secretary, team_size=size,
+                dispatching_unit=unit, started_on=started, ended_on=ended, days_on_duty=days)
+
+
+# D + 91 days = 2027-02-27; days / (D - started) * 365: t1 257, t2 151 (under 220), t3 262, t7 229
+TEAMS = [
+    _team(1, A1, d(6, 1, 2023), None, 3, "市财政局", "王小明", 900),
+    _team(2, B1, d(12, 1, 2024), date(2027, 1, 31), 2, "市财政局", "李晓明", 300),  # ends within 91 days
+    _team(3, C1, d(1, 1, 2025), date(2027, 3, 31), 4, "县委办", "张三丰", 500),  # ends 123 days after D
+    _team(4, A1, d(6, 1, 2021), d(5, 31, 2023), 2, "市委组织部", "孙七", 500),  # the earlier rotation
+    _team(6, B1, d(6, 1, 2022), d(10, 31, 2024), 2, "县农业农村局", "钱七", 600),  # B1 without a team 11-01..11-30, 2024
+    _team(7, E1, d(3, 1, 2025), date(2027, 2, 27), 2, "县委办", "赵六", 400),  # ends exactly D + 91
+]
+
+
+def _assist(aid, member, household, kind, standard, started, topup=0.0, ended=None, unable=False, care=False):
+    return dict(id=aid, member_id=member, household_id=household, county_code=HOUSEHOLDS[household][0][:6],
+                kind=kind, standard=float(standard), topup=float(topup), started_on=started, ended_on=ended,
+                unable_self_care=unable, centralised_care=care)
+
+
+# at D: WK 低保 2 persons of 1 household (one with a 87 元 top-up), 特困 3 of whom 2 unable and 1 in care (50%);
+# 临时救助 1 this year (1500) and 1 last year (2000). BL 低保 1 (top-up 84), 特困 1 unable in care, 临时救助 on D (800)
+ASSISTANCE = [
+    _assist(1, 1, 1, "低保", 583, d(1, 1, 2024), topup=87),
+    _assist(2, 2, 1, "低保", 583, d(1, 1, 2024)),
+    _assist(3, 13, 3, "低保", 583, d(12, 1)),  # after D
+    _assist(4, 4, 15, "特困", 760, d(1, 1, 2023), unable=True, care=True),
+    _assist(5, 17, 4, "特困", 760, d(5, 1, 2023), unable=True),
+    _assist(6, 14, 3, "特困", 760, d(2, 1, 2024), ended=d(6, 30), unable=True),  # ended before D
+    _assist(7, 11, 2, "特困", 760, d(1, 1, 2022)),
+    _assist(8, 18, 4, "临时救助", 1500, d(3, 1)),
+    _assist(9, 19, 4, "临时救助", 2000, d(8, 1, 2025)),
+    _assist(10, 60, 9, "低保", 561, d(1, 1, 2022), topup=84),
+    _assist(11, 90, 12, "特困", 730, d(1, 1, 2023), unable=True, care=True),
+    _assist(12, 61, 9, "临时救助", 800, D),
+    _assist(13, 62, 9, "临时救助", 900, d(11, 29)),  # after D
+]
+STANDARDS = [dict(county_code=c, year=y, kind=k, monthly=float(m)) for c, k, values in (
+    (WK, "低保", (540, 560, 583)), (WK, "特困", (700, 730, 760)),
+    (BL, "低保", (540, 561, 561)), (BL, "特困", (700, 720, 730))) for y, m in zip((2024, 2025, 2026), values)]
+
+
+def _job(eid, member, year, place, months, kind, trained):
+    hid = next(m["household_id"] for m in MEMBERS if m["id"] == member)
+    return dict(id=eid, member_id=member, county_code=HOUSEHOLDS[hid][0][:6], year=year, place=place, months=months,
+                kind=kind, trained=trained)
+
+
+# 2025: WK persons m1 (two jobs: 8 and 3 months), m2 (5), m17 (6), m18 (12): 4 workers, 3 stable, 2 trained;
+# BL m60 (10), m61 (2): 2 workers, 1 stable, 1 trained
+EMPLOYMENT = [
+    _job(1, 1, 2025, "县内", 8, "务工", True),
+    _job(2, 1, 2025, "县内", 3, "公益岗位", False),
+    _job(3, 2, 2025, "省外", 5, "务工", False),
+    _job(4, 17, 2025, "省内县外", 6, "以工代赈", True),
+    _job(5, 18, 2025, "县内", 12, "生态护林员", False),
+    _job(6, 60, 2025, "省外", 10, "务工", False),
+    _job(7, 61, 2025, "县内", 2, "扶贫车间", True),
+    _job(8, 1, 2026, "县内", 9, "务工", False),  # the year still running
+    _job(9, 2, 2024, "省外", 7, "务工", False),
+]
+
+
+def _pair(sid, kind, partner, village, year, funds, projects):
+    return dict(id=sid, kind=kind, partner=partner, village_code=village, county_code=village[:6], started_year=year,
+                funds=float(funds), projects=projects)
+
+
+# at D: WK 定点帮扶 s1 s2 (one unit, A1 the only paired 脱贫村: 1 of 2), 百企兴百村 s4; BL s3, s5; 飞鹤乳业 pairs with
+# a village in each county (one enterprise city-wide); s6 is paired in 2027
+SUPPORT = [
+    _pair(1, "定点帮扶", "市财政局", A1, 2021, 300_000, 2),
+    _pair(2, "定点帮扶", "市财政局", A2, 2022, 100_000, 1),
+    _pair(3, "定点帮扶", "农业银行", C1, 2023, 200_000, 0),
+    _pair(4, "百企兴百村", "飞鹤乳业", B2, 2024, 500_000, 3),
+    _pair(5, "百企兴百村", "飞鹤乳业", C2, 2025, 400_000, 1),
+    _pair(6, "定点帮扶", "市委组织部", B1, 2027, 50_000, 1),
+]
+
 # ---- app ----
 
 
@@ -444,11 +549,13 @@ def insert_all(engines: dict[str, Engine]) -> None:
                        (mm.MonitoringCase, CASES), (mm.CaseRisk, CASE_RISKS), (mm.Measure, MEASURES),
                        (mm.Visit, VISITS), (mm.IncomeLine, INCOME_LINES), (mm.IncomeRecord, INCOMES),
                        (mm.DepartmentAlert, ALERTS), (mm.GuaranteeCheck, CHECKS),
-                       (mm.DatasetInfo, DATASET_INFO)],
+                       (mm.DatasetInfo, DATASET_INFO), (mm.VillageCondition, CONDITIONS), (mm.ResidentTeam, TEAMS),
+                       (mm.SocialAssistance, ASSISTANCE), (mm.AssistanceStandard, STANDARDS),
+                       (mm.Employment, EMPLOYMENT)],
         "industry": [(im.CollectiveIncome, COLLECTIVE), (im.SpecialtyVillage, SPECIALTY), (im.CountyTarget, TARGETS),
                      (im.IndustryProject, PROJECTS), (im.ProjectStatusChange, STATUS_CHANGES),
                      (im.SpecialtyMetric, SPECIALTY_METRICS), (im.ProjectAsset, ASSETS), (im.PvStation, PV_STATIONS),
-                     (im.PvYear, PV_YEARS), (im.CountyMonthly, COUNTY_MONTHLY)],
+                     (im.PvYear, PV_YEARS), (im.CountyMonthly, COUNTY_MONTHLY), (im.SocialSupport, SUPPORT)],
         "app": [(am.KeyTask, TASKS)],
     }
     for name, tables in plan.items():
