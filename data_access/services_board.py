@@ -383,11 +383,11 @@ def standards_now(*, as_of: date, county: str | None = None) -> pd.DataFrame:
 
 def assistance_table(*, as_of: date, county: str | None = None) -> pd.DataFrame:
     """assistance() per county (per township within a county) with a total row, and care_share (S10), below_floor
-    (under 50%, text 低于50% or empty), dibao_standard and tekun_standard (the county's, 元/月; the county's on its
-    townships' rows; NaN on the city row)."""
+    (against the 50% floor in words: 低于50%, 达到, or — without a denominator), dibao_standard and tekun_standard
+    (the county's, 元/月; the county's on its townships' rows; NaN on the city row)."""
     df = _board(assistance, county, as_of=as_of)
     df["care_share"] = _share(df["centralised"], df["unable"])
-    df["below_floor"] = np.where(df["care_share"] < CARE_FLOOR, "低于50%", "")
+    df["below_floor"] = np.select([df["care_share"] < CARE_FLOOR, df["care_share"] >= CARE_FLOOR], ["低于50%", "达到"], "—")
     std = standards_now(as_of=as_of, county=county).set_index("code")
     key = df["code"].str[:6] if county is None else pd.Series(county, index=df.index)
     for col in ("dibao_standard", "tekun_standard"):
@@ -560,20 +560,20 @@ def cards(*, as_of: date, county: str | None = None) -> pd.DataFrame:
     cy = condition_year(as_of)
     if cy is not None:
         now, before = total(condition_table(year=cy, county=county)), total(condition_table(year=cy - 1, county=county))
-        rows += [("S1", f"{cy}年度自然村通硬化路比例", now["roads"], before["roads"], "%", "较上年", "high",
+        rows += [("S1", f"{cy}年自然村通硬化路", now["roads"], before["roads"], "%", "较上年", "high",
                   "通硬化路的自然村占自然村总数的比例"),
-                 ("S2", f"{cy}年度村村通快递覆盖率", now["express_share"], before["express_share"], "%", "较上年", "high",
+                 ("S2", f"{cy}年村村通快递", now["express_share"], before["express_share"], "%", "较上年", "high",
                   f"通快递的行政村占报送村的比例;目标{EXPRESS_TARGET_YEAR}年底实现村村通快递({now['express_goal']})")]
     week = as_of - timedelta(days=7)
     t_now, t_before = (total(team_table(as_of=d, county=county)) for d in (as_of, week))
     a_now, a_before = (total(assistance_table(as_of=d, county=county)) for d in (as_of, week))
-    rows += [("S9", "脱贫村驻村工作队覆盖率", t_now["tuopin_share"], t_before["tuopin_share"], "%", "较上周", "high",
-              "统计时点有驻村工作队在岗的脱贫村占脱贫村总数的比例"),
-             ("S10", "生活不能自理特困人员集中供养率", a_now["care_share"], a_before["care_share"], "%", "较上周", "high",
-              "生活不能自理的特困人员中集中供养的比例,不低于50%")]
+    rows += [("S9", "脱贫村驻村覆盖率", t_now["tuopin_share"], t_before["tuopin_share"], "%", "较上周", "high",
+              "脱贫村驻村工作队覆盖率:统计时点有驻村工作队在岗的脱贫村占脱贫村总数的比例"),
+             ("S10", "特困集中供养率", a_now["care_share"], a_before["care_share"], "%", "较上周", "high",
+              "生活不能自理特困人员集中供养率:生活不能自理的特困人员中集中供养的比例,不低于50%")]
     ey = employment_year(as_of)
     if ey is not None:
         e_now, e_before = (total(employment_table(year=y, county=county)) for y in (ey, ey - 1))
-        rows.append(("S13", f"{ey}年度脱贫劳动力稳定就业率", e_now["stable_share"], e_before["stable_share"], "%", "较上年",
-                     "high", f"当年有务工记录的脱贫劳动力中,至少一项就业务工{STABLE_MONTHS}个月以上的比例"))
+        rows.append(("S13", f"{ey}年稳定就业率", e_now["stable_share"], e_before["stable_share"], "%", "较上年",
+                     "high", f"脱贫劳动力稳定就业率:当年有务工记录的脱贫劳动力中,至少一项就业务工{STABLE_MONTHS}个月以上的比例"))
     return pd.DataFrame([(*r, nan, nan, nan) for r in rows], columns=CARD_COLUMNS)

@@ -83,7 +83,7 @@ elif shown == "assistance":
     cols = [("name", p.area, "text"), ("dibao", "低保人数", "int"), ("dibao_households", "低保户数", "int"),
             ("dibao_standard", "低保标准(元/月)", "num"), ("topup_persons", "加发人数", "int"), ("topup", "月加发金额", "money"),
             ("tekun", "特困人数", "int"), ("tekun_standard", "特困标准(元/月)", "num"), ("unable", "生活不能自理", "int"),
-            ("centralised", "集中供养", "int"), ("care_share", "集中供养率", "pct"), ("below_floor", "提示", "text"),
+            ("centralised", "集中供养", "int"), ("care_share", "集中供养率", "pct"), ("below_floor", "对照50%底线", "text"),
             ("temporary", f"{p.as_of.year}年临时救助(人次)", "int"), ("temporary_amount", f"{p.as_of.year}年临时救助金额", "money"),
             ("temporary_last", f"{p.as_of.year - 1}年临时救助(人次)", "int"),
             ("temporary_last_amount", f"{p.as_of.year - 1}年临时救助金额", "money")]
@@ -100,6 +100,7 @@ elif shown == "employment":
     month = f"{p.as_of.year}年{p.as_of.month}月"
     industry.year_caption(f"{month}脱贫劳动力务工人数对照各县目标任务(I10,县级月报);{ey or '—'}年度按务工地点和就业方式统计的脱贫劳动力"
                           "(一人多项就业时各项分别计入),稳定就业为至少一项就业全年务工6个月及以上。")
+    st.markdown(f"**{month}脱贫劳动力务工人数对照目标任务**")
     monthly = cache.industry("monthly", as_of=p.as_of, county=p.county)
     industry.table(scope, monthly, [("name", "县(市)区", "text"), ("month_text", "月份", "text"), ("labour_employed", "务工人数", "int"),
                                     ("labour_target", "目标任务", "int"), ("i10", "完成率", "pct")],
@@ -107,6 +108,7 @@ elif shown == "employment":
     if ey is None:
         st.info("统计时点之前没有已结束年度的脱贫劳动力就业记录。", icon=":material/info:")
     else:
+        st.markdown(f"**{ey}年度脱贫劳动力务工就业**(按务工地点和就业方式)")
         df = cache.services("employment_table", year=ey, county=p.county)
         cols = [("name", p.area, "text"), ("workers", "务工就业人数", "int"),
                 *[(f"share_{c}", c, "pct") for c in ("县内", "省内县外", "省外", "务工", "公益岗位", "以工代赈", "扶贫车间", "生态护林员")],

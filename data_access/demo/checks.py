@@ -153,7 +153,7 @@ def standards(rng, county: str, as_of) -> pd.DataFrame:
 
 def assistance(rng, hh: pd.DataFrame, mem: pd.DataFrame, problem: float, standard: pd.DataFrame, as_of,
                start_id: int):
-    """低保 for members of 低保 households, 特困 for 特困 heads, some 临时救助.
+    """低保 for members of 低保 households, 特困 for 特困 heads, some 临时救助 (granted from 2021 to as_of).
 
     A record's standard is the one in force in the data date's year (the standard it is paid at now);
     重残重病 in 低保 get a 15% top-up.
@@ -182,6 +182,12 @@ def assistance(rng, hh: pd.DataFrame, mem: pd.DataFrame, problem: float, standar
             "unable_self_care": un, "centralised_care": ca,
         }))
     df = pd.concat(out, ignore_index=True)
+    # 临时救助 is granted all the time, up to as_of: its dates come from a generator of the county's own, so the
+    # seed's stream (and every other table) stays as it was
+    temp = (df["kind"] == "临时救助").to_numpy()
+    own = np.random.default_rng(int(hh["county_code"].iat[0]) + 1 if len(hh) else 1)
+    span = int((np.datetime64(as_of, "D") - START).astype(int)) + 1
+    df.loc[temp, "started_on"] = START + own.integers(0, span, int(temp.sum())).astype("timedelta64[D]")
     df.insert(0, "id", np.arange(start_id, start_id + len(df)))
     return df
 

@@ -155,7 +155,7 @@ def test_assistance_table(backend):
     df = sb.assistance_table(as_of=D)
     wk, bl, city = row(df, WK), row(df, BL), row(df, None)
     assert (wk["dibao"], wk["dibao_households"], wk["tekun"], wk["unable"], wk["centralised"]) == (2, 1, 3, 2, 1)
-    assert wk["care_share"] == 0.5 and wk["below_floor"] == ""  # exactly the floor
+    assert wk["care_share"] == 0.5 and wk["below_floor"] == "达到"  # exactly the floor
     assert (wk["topup_persons"], wk["topup"]) == (1, 87)
     assert (wk["temporary"], wk["temporary_amount"], wk["temporary_last"], wk["temporary_last_amount"]) == (
         1, 1500, 1, 2000)
@@ -223,7 +223,7 @@ def test_cards(backend):
     df = sb.cards(as_of=D, county=WK).set_index("key")
     assert list(df.index) == ["S1", "S2", "S9", "S10", "S13"]
     assert df.loc["S1", "value"] == pytest.approx(11 / 12) and df.loc["S1", "previous"] != df.loc["S1", "previous"]
-    assert df.loc["S2", "label"] == "2025年度村村通快递覆盖率" and "未实现,差1个村" in df.loc["S2", "definition"]
+    assert df.loc["S2", "label"] == "2025年村村通快递" and "未实现,差1个村" in df.loc["S2", "definition"]
     assert df.loc["S10", "value"] == 0.5 and df.loc["S13", "value"] == 0.75
     assert df.loc["S13", "previous"] == 1.0  # 2024: m2 worked 7 months
     early = sb.cards(as_of=date(2021, 3, 7))
