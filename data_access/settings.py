@@ -39,6 +39,9 @@ class Settings:
     tile_attribution: str = ""
     screen_seconds: float = 20.0  # how long the presentation screen shows each panel
     screen_indicator: str = "M1"  # the indicator of the screen's county map
+    # days after which a table's latest record is 超期 on the data page (data_access.quality.GROUPS says which
+    # tables are daily/weekly records, monthly or yearly; registers such as households are not judged by date)
+    stale_days: tuple[tuple[str, int], ...] = (("record", 30), ("monthly", 45), ("yearly", 400))
 
 
 def _secrets() -> dict:
@@ -91,7 +94,27 @@ def load_settings() -> Settings:
         tile_attribution=get("DASHBOARD_TILE_ATTRIBUTION", "") or "",
         screen_seconds=_seconds(get("DASHBOARD_SCREEN_SECONDS", "20") or "20"),
         screen_indicator=(get("DASHBOARD_SCREEN_INDICATOR", "M1") or "M1").strip().upper(),
+        stale_days=_stale_days(get("DASHBOARD_STALE_DAYS", "") or ""),
     )
+
+
+STALE_GROUPS = ("record", "monthly", "yearly")
+
+
+def _stale_days(value: str) -> tuple[tuple[str, int], ...]:
+    """DASHBOARD_STALE_DAYS as group=days pairs separated by commas (record=30,monthly=45,yearly=400); a group
+    left out keeps its default."""
+    days = dict(Settings.stale_days)
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        group, _, number = part.partition("=")
+        group = group.strip()
+        if group not in STALE_GROUPS or not number.strip().isdigit() or int(number) < 1:
+            raise SettingsError(f"DASHBOARD_STALE_DAYS must be group=days pairs ({', '.join(STALE_GROUPS)}; days a "
+                                f"positive whole number), got {part.strip()!r}")
+        days[group] = int(number)
+    return tuple(days.items())
 
 
 def _seconds(value: str) -> float:
