@@ -38,6 +38,7 @@ PAGES = {  # page URL -> page file relative to app.py; a new page is one line he
     "/ovop": "views/ovop.py",
     "/collective": "views/collective.py",
     "/projects": "views/projects.py",
+    "/services": "views/services.py",
     "/assessment": "views/assessment.py",
     "/weekly": "views/weekly.py",
     "/screen": "views/screen.py",

@@ -444,7 +444,8 @@ EMPLOY_COLUMNS = ["code", "workers", *PLACES, *KINDS, "months", "stable", "train
 def employment(*, year: int, level: str = "county", county: str | None = None) -> pd.DataFrame:
     """脱贫劳动力 with work in a year per area (the household's village places a person).
 
-    Columns: EMPLOY_COLUMNS: workers (distinct persons), per place and per kind the persons with such work,
+    Columns: EMPLOY_COLUMNS: workers (distinct persons), per place and per kind the persons with such work (a
+    person has one record per year and kind, the import's key, so kinds are counted as records),
     months (months worked, summed over the records), stable (persons with a job of STABLE_MONTHS months or more:
     S13's numerator), trained (persons trained).
     """
@@ -456,7 +457,7 @@ def employment(*, year: int, level: str = "county", county: str | None = None) -
         return func.count(distinct(case((cond, E.member_id))))
 
     q = (select(key, func.count(distinct(E.member_id)), *[persons(E.place == p) for p in PLACES],
-                *[persons(E.kind == k) for k in KINDS], func.sum(E.months), persons(E.months >= STABLE_MONTHS),
+                *[count_if(E.kind == k) for k in KINDS], func.sum(E.months), persons(E.months >= STABLE_MONTHS),
                 persons(E.trained.is_(True)))
          .where(E.year == year, in_county(place, county)).group_by(*group_keys(level, key)))
     if person_level:
@@ -549,31 +550,41 @@ def partners(*, as_of: date, county: str | None = None) -> pd.DataFrame:
 def cards(*, as_of: date, county: str | None = None) -> pd.DataFrame:
     """The page's headline cards (overview.CARD_COLUMNS) for the city or one county: S1 and S2 of the village
     conditions' year against the year before, S9 and S10 at as_of against seven days before, S13 of the employment
-    year against the year before."""
+    year against the year before. Each reads only the city's (or the county's) total."""
     from data_access.overview import CARD_COLUMNS
 
-    def total(df: pd.DataFrame) -> pd.Series:
-        return df[df["code"].isna()].iloc[0]
+    level = "county" if county else "city"
+
+    def total(fn, **kw) -> pd.Series:
+        df = fn(level=level, county=county, **kw)
+        return df.iloc[0] if len(df) else pd.Series(0.0, index=df.columns)
+
+    def share(row: pd.Series, num: str, den: str) -> float:
+        return row[num] / row[den] if row[den] > 0 else np.nan
 
     nan = np.nan
     rows = []
     cy = condition_year(as_of)
     if cy is not None:
-        now, before = total(condition_table(year=cy, county=county)), total(condition_table(year=cy - 1, county=county))
-        rows += [("S1", f"{cy}年自然村通硬化路", now["roads"], before["roads"], "%", "较上年", "high",
-                  "通硬化路的自然村占自然村总数的比例"),
-                 ("S2", f"{cy}年村村通快递", now["express_share"], before["express_share"], "%", "较上年", "high",
-                  f"通快递的行政村占报送村的比例;目标{EXPRESS_TARGET_YEAR}年底实现村村通快递({now['express_goal']})")]
+        now, before = total(conditions, year=cy), total(conditions, year=cy - 1)
+        goal = express_goal(cy, int(now["reporting"]), int(now["reporting"] - now["express_delivery"]))
+        rows += [("S1", f"{cy}年自然村通硬化路", share(now, "hardened", "natural"), share(before, "hardened", "natural"),
+                  "%", "较上年", "high", "自然村通硬化路比例:通硬化路的自然村占自然村总数的比例"),
+                 ("S2", f"{cy}年村村通快递", share(now, "express_delivery", "reporting"),
+                  share(before, "express_delivery", "reporting"), "%", "较上年", "high",
+                  f"村村通快递覆盖率:通快递的行政村占报送村的比例;目标{EXPRESS_TARGET_YEAR}年底实现村村通快递({goal})")]
     week = as_of - timedelta(days=7)
-    t_now, t_before = (total(team_table(as_of=d, county=county)) for d in (as_of, week))
-    a_now, a_before = (total(assistance_table(as_of=d, county=county)) for d in (as_of, week))
-    rows += [("S9", "脱贫村驻村覆盖率", t_now["tuopin_share"], t_before["tuopin_share"], "%", "较上周", "high",
+    t_now, t_before = (total(teams, as_of=d) for d in (as_of, week))
+    a_now, a_before = (total(assistance, as_of=d) for d in (as_of, week))
+    rows += [("S9", "脱贫村驻村覆盖率", share(t_now, "tuopin_covered", "tuopin_villages"),
+              share(t_before, "tuopin_covered", "tuopin_villages"), "%", "较上周", "high",
               "脱贫村驻村工作队覆盖率:统计时点有驻村工作队在岗的脱贫村占脱贫村总数的比例"),
-             ("S10", "特困集中供养率", a_now["care_share"], a_before["care_share"], "%", "较上周", "high",
-              "生活不能自理特困人员集中供养率:生活不能自理的特困人员中集中供养的比例,不低于50%")]
+             ("S10", "特困集中供养率", share(a_now, "centralised", "unable"), share(a_before, "centralised", "unable"), "%",
+              "较上周", "high", "生活不能自理特困人员集中供养率:生活不能自理的特困人员中集中供养的比例,不低于50%")]
     ey = employment_year(as_of)
     if ey is not None:
-        e_now, e_before = (total(employment_table(year=y, county=county)) for y in (ey, ey - 1))
-        rows.append(("S13", f"{ey}年稳定就业率", e_now["stable_share"], e_before["stable_share"], "%", "较上年",
-                     "high", f"脱贫劳动力稳定就业率:当年有务工记录的脱贫劳动力中,至少一项就业务工{STABLE_MONTHS}个月以上的比例"))
+        e_now, e_before = (total(employment, year=y) for y in (ey, ey - 1))
+        rows.append(("S13", f"{ey}年稳定就业率", share(e_now, "stable", "workers"), share(e_before, "stable", "workers"),
+                     "%", "较上年", "high",
+                     f"脱贫劳动力稳定就业率:当年有务工记录的脱贫劳动力中,至少一项就业务工{STABLE_MONTHS}个月以上的比例"))
     return pd.DataFrame([(*r, nan, nan, nan) for r in rows], columns=CARD_COLUMNS)
