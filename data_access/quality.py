@@ -214,9 +214,15 @@ def _sources() -> dict[str, Source]:
                                              ("task_title", "任务名称", KT.title)), t["task_progress"].c.id,
                                 (("task_id", KT.id),)),
     }
-    for k in KINDS:
+    named = {  # what names a row of a table with a county of its own, beside its record id
+        "village_condition": ("village_code", "year"), "resident_team": ("first_secretary", "dispatching_unit"),
+        "assistance_standard": ("year", "kind"), "specialty_village": ("industry",),
+        "collective_income": ("year", "quarter"), "project": ("name", "year"), "asset": ("kind", "formed_on"),
+        "pv_station": ("built_year",), "county_monthly": ("month",), "social_support": ("kind", "partner"),
+    }
+    for k, kind in KINDS.items():
         if k not in out:
-            out[k] = own(k)
+            out[k] = own(k, *[(c, kind.field(c).header, t[k].c[c]) for c in named.get(k, ())])
     return out
 
 

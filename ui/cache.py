@@ -169,6 +169,28 @@ def weekly(name: str, **kwargs) -> pd.DataFrame:
     return getattr(service, name)(**kwargs)
 
 
+QUALITY = frozenset({"freshness", "rules", "completeness", "registry"})
+
+
+@st.cache_data(ttl=TTL, show_spinner="正在检查数据质量…", max_entries=100)
+def quality(name: str, **kwargs) -> pd.DataFrame:
+    """A section of the 数据质量 tab (data_access.quality.<name>): counts per county, no personal data."""
+    from data_access import quality as service
+
+    if name not in QUALITY:
+        raise ValueError(f"unknown quality view {name!r}")
+    return getattr(service, name)(**kwargs)
+
+
+@st.cache_data(ttl=TTL, show_spinner="正在读取问题记录…", max_entries=200)
+def quality_rows(rule: str, scope, county: str | None = None) -> pd.DataFrame:
+    """The records behind one rule for one caller (the scope is part of the key; a county account reads only its
+    own county's), unmasked: the page masks them."""
+    from data_access import quality as service
+
+    return service.rule_rows(rule, county=scope.rows_county(county))
+
+
 @st.cache_data(ttl=TTL, show_spinner="正在生成通报…", max_entries=20)
 def weekly_report(part: str, as_of: date):
     """The 周调度通报 at as_of: its narrative (a list of heading, text), or the .docx or .xlsx bytes."""
