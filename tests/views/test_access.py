@@ -19,6 +19,7 @@ ALLOWED = {
     "ovop": {"admin", "office", "county", "leader"},
     "collective": {"admin", "office", "county", "leader"},
     "projects": {"admin", "office", "county", "leader"},
+    "services": {"admin", "office", "county", "leader"},
     "assessment": {"admin", "office", "county", "leader"},
     "weekly": {"admin", "office", "county", "leader"},
     "screen": {"admin", "office", "leader", "screen"},
