@@ -192,6 +192,8 @@ def to_rows(kind: Kind, typed: pd.DataFrame, resolved: dict) -> pd.DataFrame:
                                for f, d in zip(typed["discovered_on"], typed["decided_on"])]
         df["_risks"] = typed["risks"].map(split_risks)
         df["_disaster"] = typed["disaster_subtype"]
+    elif k == "task_progress":  # the table keeps per cent (0-100), as the weekly page's own entry does
+        df["percent"] = typed["percent"].map(lambda v: None if v is None else round(v * 100, 4))
     elif k == "check":
         water = ["water_quantity_ok", "water_quality_ok", "water_convenience_ok", "water_reliability_ok"]
         df["water_ok"] = typed[water].apply(lambda r: all(bool(x) for x in r), axis=1)

@@ -39,6 +39,13 @@ def _open(folder, who: str):
     return sign_in(row["username"], row["password"], PAGE), row
 
 
+def _frame(at, column: str):
+    """The one table on the page with that column (AppTest does not look tables up by key)."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
 def _upload(at, kind_title: str, name: str, data: bytes):
     at.selectbox(key="imp_kind").select_index(
         [o for o in at.selectbox(key="imp_kind").options].index(kind_title)).run()
@@ -55,7 +62,7 @@ def test_office_uploads_checks_imports_and_rolls_back(data_dir):
     bad = files.workbook("household", [files.row("household", village_code=village + "9", size=0)])
     _upload(at, "农户信息", "坏文件.xlsx", bad)
     assert any("发现 2 处错误,未导入任何数据" in e.value for e in at.error)
-    problems = at.dataframe(key="imp_problems").value
+    problems = _frame(at, "单元格")
     assert list(problems["单元格"]) == ["A2", "E2"]
     good = files.workbook("household", [files.row("household", village_code=village),
                                         files.row("household", village_code=village, head_id_number=files.HEAD2,
@@ -63,13 +70,14 @@ def test_office_uploads_checks_imports_and_rolls_back(data_dir):
     at.file_uploader[0].set_value(("农户.xlsx", good, XLSX))
     ok(at.run())
     assert any("检查通过:共 2 行" in s.value for s in at.success)
-    preview = at.dataframe(key="imp_preview").value
+    preview = _frame(at, "户主姓名")
     assert list(preview["户主姓名"]) == ["孙*", "欧**明"]
     assert all("*" in v for v in preview["户主身份证号"])
     ok(at.button(key="imp_go").click().run())
     done = [s.value for s in at.success if "导入完成" in s.value]
     assert done and "新增 2 行" in done[0]
-    batches = at.dataframe(key="imp_batches").value
+    ok(at.segmented_control(key="data_section").set_value("batches").run())
+    batches = _frame(at, "filename")
     assert (batches.iloc[0]["filename"], batches.iloc[0]["status"], batches.iloc[0]["inserted"]) == ("农户.xlsx", "已导入", 2)
     batch = int(batches.iloc[0]["id"])
     at.selectbox(key="imp_undo_pick").select(batch)
@@ -77,7 +85,7 @@ def test_office_uploads_checks_imports_and_rolls_back(data_dir):
     ok(at.run())
     ok(at.button(key="imp_undo").click().run())
     assert any(f"批次 {batch} 已撤销" in s.value for s in at.success)
-    assert at.dataframe(key="imp_batches").value.iloc[0]["status"] == "已撤销"
+    assert _frame(at, "filename").iloc[0]["status"] == "已撤销"
     log = audit.entries(username=who["username"], action="import")
     assert log["detail"].str.contains("农户.xlsx").any() and log["detail"].str.contains(f"撤销导入批次 {batch}").any()
 
@@ -88,7 +96,7 @@ def test_a_county_account_imports_its_own_county_only(data_dir):
     other = "231202" if who["county_code"] != "231202" else "231221"
     village = areas.regions("village", other)["code"].iloc[0]
     _upload(at, "农户信息", "外县.xlsx", files.workbook("household", [files.row("household", village_code=village)]))
-    problems = at.dataframe(key="imp_problems").value
+    problems = _frame(at, "单元格")
     assert list(problems["原因"]) == ["不属于本县(市)区,县级账号只能导入本县数据"]
     assert "imp_go" not in [b.key for b in at.button]
 
