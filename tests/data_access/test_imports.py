@@ -54,6 +54,10 @@ def test_every_table_imports_a_valid_file_whole_and_again_changes_nothing(backen
         income = conn.execute(select(im.CollectiveIncome).where(im.CollectiveIncome.village_code == fx.E2,
                                                                 im.CollectiveIncome.year == 2020)).mappings().one()
     assert (income["operating_income"], income["total_income"]) == (55000, 65000)
+    with db.engine("app").connect() as conn:  # 60% kept as per cent, like the weekly page's own entry
+        progress = conn.execute(select(am.TaskProgress.percent, am.TaskProgress.reported_by).where(
+            am.TaskProgress.task_id == 4, am.TaskProgress.week_end == date(2026, 11, 29))).one()
+    assert progress == (60.0, "office")
     assert outcomes["case"].since == date(2026, 3, 2)
     # undo in reverse order, each batch as a whole: the database is as the fixture left it
     for kind in reversed(list(files.VALID)):
