@@ -57,7 +57,7 @@ def import_tab(scope: Scope) -> None:
         return
     up = _checked(scope, key, file.name, file.getvalue(), county)
     if up.error:
-        st.error(up.error, icon=":material/error:")
+        st.error(components.md(up.error), icon=":material/error:")  # it names the file: the user's text
         return
     _result(scope, up, county)
 

@@ -82,7 +82,8 @@ def resolve(kind: Kind, typed: pd.DataFrame, bad, county: str | None) -> dict[st
     out: dict[str, dict[int, dict]] = {}
     for ref in kind.refs:
         found: dict[int, dict] = {}
-        look = _lookup(ref.to, typed, ref.fields, out)
+        usable = typed.loc[[r for r in typed.index if not any(bad.has(r, f) for f in ref.fields)]]
+        look = _lookup(ref.to, usable, ref.fields, out)  # only values that passed their own checks are looked up
         for row, values in typed[list(ref.fields)].iterrows():
             values = tuple(values)
             if any(v is None for v in values) or any(bad.has(row, f) for f in ref.fields):

@@ -264,3 +264,22 @@ def test_every_template_has_headers_instructions_choices_and_text_columns():
                 assert ws.column_dimensions[ws.cell(row=1, column=j).column_letter].number_format == "@"
         notes = [r[0] for r in wb["填表说明"].iter_rows(min_row=1, values_only=True)]
         assert all(f.header in notes for f in kind.fields)
+
+
+GARBAGE = [None, "", " ", "合计", "#DIV/0!", "#N/A", True, False, 0, -1, 1e308, float("nan"), 3.5, 10 ** 30,
+           "２０２３年１３月４０日", "=SUM(A1:A9)", "<script>alert(1)</script>", "**粗体**[链接](javascript:x)", "\u202e反转",
+           "1" * 40, "2023-05-06 12:30:00", date(1900, 1, 1), date(2999, 12, 31), "是否", "X", "0.5%", "-5%", "1e5"]
+
+
+def test_no_cell_however_broken_raises(backend):
+    """Every kind with every column filled with garbage, a row per garbage value: only problems, never an exception."""
+    import random
+
+    rng = random.Random(7)
+    for kind in KINDS.values():
+        rows = [[rng.choice(GARBAGE) for _ in kind.fields] for _ in range(len(GARBAGE))]
+        rows += [[g] * len(kind.fields) for g in GARBAGE]
+        data = files.workbook(kind.key, rows)
+        checked = imports.check(kind, imports.read(data, "garbage.xlsx", kind))
+        assert not checked.ok and checked.problems, kind.key
+        assert all(p.reason for p in checked.problems)

@@ -103,6 +103,6 @@ def test_a_county_account_imports_its_own_county_only(data_dir):
 
 def test_a_file_that_is_not_a_workbook_gets_a_chinese_message(data_dir):
     at, _ = _open(data_dir, "office")
-    _upload(at, "农户信息", "名单.xlsx", "村代码,户主姓名\n231221101202,张三\n".encode("gbk"))
-    assert any("文本(CSV)文件" in e.value and "名单.xlsx" in e.value for e in at.error)
+    _upload(at, "农户信息", "**名单**[点](javascript:x).xlsx", "村代码,户主姓名\n231221101202,张三\n".encode("gbk"))
+    assert any(r"文本\(CSV\)文件" in e.value and r"\*\*名单\*\*\[点\]\(javascript\:x\)\.xlsx" in e.value for e in at.error)
     assert not at.exception
