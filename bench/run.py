@@ -1,17 +1,21 @@
-"""`make bench`: every page cold and warm against a title-only floor page per scale and backend, then the load.
+"""`make bench`: every page cold and warm against a title-only floor page per scale and backend, the load, an import.
 
-Usage: python -m bench.run [--scales 1 10] [--runs 7] [--backends sqlite postgresql] [--load-only | --pages-only]
-[--load-scale 1] [--users 1 10 20] [--rush 20 40] [--think 0] [--no-cold-start] [--data FOLDER (with --load-only)].
+Usage: python -m bench.run [--scales 1 10] [--runs 7] [--backends sqlite postgresql]
+[--load-only | --pages-only | --imports-only] [--load-scale 1] [--users 1 10 20] [--rush 20 40] [--think 0]
+[--no-cold-start] [--imports-scale 1] [--import-rows 50000] [--no-imports] [--data FOLDER (with --load-only)].
 Prints tables and writes data/bench.json (SQLite, DESIGN.md §8) and data/bench-postgresql.json (the same shape) when
 PostgreSQL answers at BENCH_POSTGRES_URL (default postgresql+psycopg://root@127.0.0.1:5432/postgres; the data go to
 its databases bench_monitoring, bench_industry and bench_app, created when missing). A run that measures only the
-pages or only the load keeps the other part of the file from the last run.
+pages, only the load or only the import keeps the other parts of the file from the last run.
 Per scale: the seed CLI runs in its own subprocess (timed as seed_s), then the assessment backfill of every week since
 2021 (timed as backfill_s), then ONE child process (`--child`) measures
 every page with streamlit.testing.v1.AppTest: a fresh AppTest per run, after a warm-up run; warm keeps the caches,
 cold follows st.cache_data.clear() and clearing the county-map figures (the static geometry in st.cache_resource
 is kept). Values are medians. At the load scale, bench/load.py adds `load` (simulated users over Streamlit's
 websocket protocol: p50/p95 per action, errors, peak server RSS; simultaneous sign-ins) and `cold_start_ms`.
+Last, at the imports scale, bench/imports.py adds `import`: a 50,000-row 农户信息 workbook read, checked and written
+(seconds per stage, peak RSS of its own process), imported again (nothing changes) and rolled back; an --imports-only
+run seeds without the assessment backfill (the import only forgets scores from the data date on).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import load
+from bench import imports, load
 
 PAGES = {  # page URL -> page file relative to app.py; a new page is one line here
     "/": "views/overview.py",
@@ -211,8 +215,10 @@ def run_step(cmd: list[str], env: dict[str, str], what: str) -> float:
     return time.perf_counter() - start
 
 
-def bench_scale(scale: str, args, backend: str, urls: dict[str, str] | None, pages: bool, load_here: bool) -> dict:
-    """Seed one scale on one backend, then measure the pages (a child process) and/or the load."""
+def bench_scale(scale: str, args, backend: str, urls: dict[str, str] | None, pages: bool, load_here: bool,
+                imports_here: bool = False) -> dict:
+    """Seed one scale on one backend, then measure the pages (a child process), the load and/or the import (last: it
+    changes the data)."""
     with tempfile.TemporaryDirectory(prefix=f"bench-{backend}-scale{scale}-") as tmp:
         folder, label = Path(tmp), f"{backend} scale {scale}"
         env = env_for(folder, urls)
@@ -221,10 +227,12 @@ def bench_scale(scale: str, args, backend: str, urls: dict[str, str] | None, pag
         seed_s = run_step([sys.executable, "-m", "data_access.demo", "seed", "--scale", scale, "--seed", str(SEED),
                            "--as-of", AS_OF, "--no-backfill", *(["--overwrite-configured-databases"] if urls else [])],
                           env, f"seeding {label}")
-        print(f"[bench] {label}: seeded in {seed_s:.1f} s; scoring every week since 2021 ...", flush=True)
-        backfill_s = run_step([sys.executable, "-m", "assessment", "backfill"], env, f"backfill at {label}")
-        result = {"seed_s": round(seed_s, 1), "backfill_s": round(backfill_s, 1)}
-        print(f"[bench] {label}: weeks scored in {backfill_s:.1f} s", flush=True)
+        result = {"seed_s": round(seed_s, 1)}
+        if pages or load_here:
+            print(f"[bench] {label}: seeded in {seed_s:.1f} s; scoring every week since 2021 ...", flush=True)
+            backfill_s = run_step([sys.executable, "-m", "assessment", "backfill"], env, f"backfill at {label}")
+            result["backfill_s"] = round(backfill_s, 1)
+            print(f"[bench] {label}: weeks scored in {backfill_s:.1f} s", flush=True)
         if pages:
             print(f"[bench] {label}: measuring pages, {args.runs} runs each ...", flush=True)
             out = folder / "bench-result.json"
@@ -233,6 +241,10 @@ def bench_scale(scale: str, args, backend: str, urls: dict[str, str] | None, pag
             result.update(runs=args.runs, **json.loads(out.read_text()))
         if load_here:
             result["load"] = load_figures(args, env, folder, label)
+        if imports_here:
+            result["import"] = imports.measure(env, args.import_rows, say=lambda m: print(
+                m.replace("[bench] ", f"[bench] {label}: ", 1), flush=True))["import"]
+            result["import"]["scale"] = scale
         return result
 
 
@@ -292,17 +304,20 @@ def write(backend: str, data: dict) -> None:
 
 def run_backend(backend: str, args, urls: dict[str, str] | None) -> None:
     """Every scale asked for on one backend: pages and/or load, tables, then data/bench*.json."""
-    pages = not args.load_only
-    scales = sorted(set(args.scales if pages else []) | ({args.load_scale} if not args.pages_only else set()),
-                    key=float)
+    pages = not (args.load_only or args.imports_only)
+    load_too = not (args.pages_only or args.imports_only)
+    imports_too = args.imports_only or not (args.load_only or args.pages_only or args.no_imports or args.data)
+    scales = sorted(set(args.scales if pages else []) | ({args.load_scale} if load_too else set())
+                    | ({args.imports_scale} if imports_too else set()), key=float)
     if args.data:  # an already seeded folder (and databases): the load only, nothing seeded
         data = load_figures(args, env_for(args.data.resolve(), urls), args.data.resolve(), f"{backend} {args.data}")
         data["load"]["scale"] = f"folder {args.data}"
         results = {}
     else:
-        results = {s: bench_scale(s, args, backend, urls, pages and s in args.scales,
-                                  not args.pages_only and s == args.load_scale) for s in scales}
+        results = {s: bench_scale(s, args, backend, urls, pages and s in args.scales, load_too and s == args.load_scale,
+                                  imports_too and s == args.imports_scale) for s in scales}
         data = next((r.pop("load") for r in results.values() if "load" in r), {})
+        data.update(next(({"import": r.pop("import")} for r in results.values() if "import" in r), {}))
     print(f"\n=== {backend} ===")
     measured = {s: r for s, r in results.items() if "pages" in r}
     if measured:
@@ -311,6 +326,8 @@ def run_backend(backend: str, args, urls: dict[str, str] | None) -> None:
             print(f"(pages only at scales {', '.join(measured)})")
     if "load" in data:
         load.report(data, f" at {data['load']['scale']}")
+    if "import" in data:
+        imports.report(data, f" at scale {data['import']['scale']}")
     write(backend, data)
 
 
@@ -321,6 +338,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backends", nargs="+", choices=BACKENDS, help="default: sqlite, and postgresql when reachable")
     parser.add_argument("--load-only", action="store_true", help="only the load figures and the cold start")
     parser.add_argument("--pages-only", action="store_true", help="only the page timings (the old make bench)")
+    parser.add_argument("--imports-only", action="store_true", help="only the 50,000-row import (bench/imports.py)")
+    parser.add_argument("--no-imports", action="store_true", help="skip the import")
+    parser.add_argument("--imports-scale", default="1", help="demo data scale of the import (default 1)")
+    parser.add_argument("--import-rows", type=int, default=imports.ROWS, help=f"rows of the imported workbook "
+                        f"(default {imports.ROWS:,})")
     parser.add_argument("--load-scale", default="1", help="demo data scale of the load (default 1)")
     parser.add_argument("--users", type=int, nargs="*", default=[1, 10, 20], help="simultaneous users (default 1 10 20)")
     parser.add_argument("--rush", type=int, nargs="*", default=[20, 40], help="simultaneous sign-ins (default 20 40)")
@@ -332,8 +354,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.child:
         return child(args.child, args.runs)
-    if args.load_only and args.pages_only:
-        parser.error("--load-only and --pages-only exclude each other")
+    if sum((args.load_only, args.pages_only, args.imports_only)) > 1:
+        parser.error("--load-only, --pages-only and --imports-only exclude each other")
+    if args.imports_only and args.no_imports:
+        parser.error("--imports-only and --no-imports exclude each other")
     if args.data and not (args.load_only and len(args.backends or ["sqlite"]) == 1):
         parser.error("--data goes with --load-only on one backend")
     backends = args.backends or (["sqlite"] if args.data else ["sqlite", "postgresql"])
