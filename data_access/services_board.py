@@ -23,9 +23,8 @@ from data_access.areas import area_key, group_keys, in_county
 from data_access.db import engine
 from data_access.models.industry import SocialSupport as SS
 from data_access.models.monitoring import AssistanceStandard as AST
-from data_access.models.monitoring import Employment as E
+from data_access.models.monitoring import EmploymentSummary as ES
 from data_access.models.monitoring import Household as H
-from data_access.models.monitoring import Member as MB
 from data_access.models.monitoring import Region as R
 from data_access.models.monitoring import ResidentTeam as RT
 from data_access.models.monitoring import SocialAssistance as SA
@@ -34,13 +33,13 @@ from data_access.periods import last_completed_year
 from data_access.scope import Scope
 from data_access.settings import settings
 from data_access.sql import area_frame, count_if, days_between
+from data_access.summary import STABLE_MONTHS  # 稳定就业: a job of the year lasting six months or more
 
 EXPRESS_TARGET_YEAR = 2022  # 2022年底,实现有条件建制村“村村通快递”
 CARE_FLOOR = 0.5  # 生活不能自理特困人员集中供养率不低于50%
 SOON_DAYS = 91  # a team "ends within the next quarter": its term ends within 91 days after as_of
 DUTY_DAYS = 220  # 驻村工作队员每年在村工作一般不少于220天
 DUTY_MIN_ELAPSED = 90  # the yearly rate of days on duty is judged only after 90 days of a term
-STABLE_MONTHS = 6  # 稳定就业: at least one job of the year lasting six months or more
 PLACES = ("县内", "省内县外", "省外")
 KINDS = ("务工", "公益岗位", "以工代赈", "扶贫车间", "生态护林员")
 # yes/no items of the village conditions: column -> what a village has
@@ -426,8 +425,8 @@ def standard_years(*, as_of: date) -> list[int]:
 
 
 def employment_years(as_of: date) -> list[int]:
-    """Completed years with employment records at as_of, newest first."""
-    q = select(E.year).where(E.year <= last_completed_year(as_of)).distinct()
+    """Completed years with employment figures at as_of, newest first."""
+    q = select(ES.year).where(ES.year <= last_completed_year(as_of)).distinct()
     with engine("monitoring").connect() as conn:
         return sorted((int(y) for y in conn.execute(q).scalars()), reverse=True)
 
@@ -439,29 +438,22 @@ def employment_year(as_of: date) -> int | None:
 
 
 EMPLOY_COLUMNS = ["code", "workers", *PLACES, *KINDS, "months", "stable", "trained"]
+_SUMMED = {"workers": ES.workers, "县内": ES.in_county, "省内县外": ES.in_province, "省外": ES.out_province,
+           "务工": ES.kind_work, "公益岗位": ES.kind_public, "以工代赈": ES.kind_relief, "扶贫车间": ES.kind_workshop,
+           "生态护林员": ES.kind_ranger, "months": ES.months, "stable": ES.stable, "trained": ES.trained}
 
 
 def employment(*, year: int, level: str = "county", county: str | None = None) -> pd.DataFrame:
-    """脱贫劳动力 with work in a year per area (the household's village places a person).
+    """脱贫劳动力 with work in a year per area (the household's village places a person), summed from the employment
+    summary (summary.refresh_employment), never from the person-level records.
 
-    Columns: EMPLOY_COLUMNS: workers (distinct persons), per place and per kind the persons with such work (a
-    person has one record per year and kind, the import's key, so kinds are counted as records),
-    months (months worked, summed over the records), stable (persons with a job of STABLE_MONTHS months or more:
-    S13's numerator), trained (persons trained).
+    Columns: EMPLOY_COLUMNS: workers (persons), per place and per kind the persons with such work, months (months
+    worked, summed over the records), stable (persons with a job of STABLE_MONTHS months or more: S13's numerator),
+    trained (persons trained).
     """
-    person_level = level in ("township", "village")
-    place = H.village_code if person_level else E.county_code
-    key = area_key(place, level).label("code")
-
-    def persons(cond):
-        return func.count(distinct(case((cond, E.member_id))))
-
-    q = (select(key, func.count(distinct(E.member_id)), *[persons(E.place == p) for p in PLACES],
-                *[count_if(E.kind == k) for k in KINDS], func.sum(E.months), persons(E.months >= STABLE_MONTHS),
-                persons(E.trained.is_(True)))
-         .where(E.year == year, in_county(place, county)).group_by(*group_keys(level, key)))
-    if person_level:
-        q = q.select_from(E).join(MB, MB.id == E.member_id).join(H, H.id == MB.household_id)
+    key = area_key(ES.village_code, level).label("code")
+    q = (select(key, *[func.sum(_SUMMED[c]) for c in EMPLOY_COLUMNS[1:]])
+         .where(ES.year == year, in_county(ES.village_code, county)).group_by(*group_keys(level, key)))
     return area_frame("monitoring", q, EMPLOY_COLUMNS)
 
 

@@ -5,6 +5,9 @@ any 统计时点 reads only records dated on or before it. Every figure is a cou
 interval of dates (a member from birth; a 危房 rating from its check until the next check; a dropout from
 the day it is recorded until the child is back at school or turns 16), so all dates are computed in one
 pass: +1 where an interval starts, -1 where it ends, and a running sum over the dates.
+
+The employment summary (EmploymentSummary: 脱贫劳动力 with work per village and year) is rebuilt with it, from the
+year of `since` on.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Connection, Engine, case, delete, distinct, func, select
 
+from data_access.models.monitoring import Employment as E
+from data_access.models.monitoring import EmploymentSummary as ES
 from data_access.models.monitoring import GuaranteeCheck as GC
 from data_access.models.monitoring import Household as H
 from data_access.models.monitoring import Member as M
@@ -134,4 +139,30 @@ def refresh_summaries(engine: Engine, data_date: date, since: date | None = None
     stale = delete(VillageSummary)
     with engine.begin() as conn:
         conn.execute(stale if since is None else stale.where(VillageSummary.period_end >= since))
-        return bulk_insert(conn, VillageSummary.__table__, df)
+        written = bulk_insert(conn, VillageSummary.__table__, df)
+        refresh_employment(conn, None if since is None else since.year)
+        return written
+
+
+STABLE_MONTHS = 6  # 稳定就业: a job of the year lasting six months or more
+# persons with a record matching each condition, per village and year (EmploymentSummary's columns)
+_EMPLOYED = {"in_county": E.place == "县内", "in_province": E.place == "省内县外", "out_province": E.place == "省外",
+             "kind_work": E.kind == "务工", "kind_public": E.kind == "公益岗位", "kind_relief": E.kind == "以工代赈",
+             "kind_workshop": E.kind == "扶贫车间", "kind_ranger": E.kind == "生态护林员", "stable": E.months >= STABLE_MONTHS,
+             "trained": E.trained.is_(True)}
+
+
+def refresh_employment(conn: Connection, since_year: int | None = None) -> int:
+    """Rebuild EmploymentSummary from the employment records (of since_year on, when given) in SQL; returns the rows
+    written."""
+    village = H.village_code
+    q = (select(E.year, village, func.substr(village, 1, 6), func.count(distinct(E.member_id)),
+                *[func.count(distinct(case((cond, E.member_id)))) for cond in _EMPLOYED.values()], func.sum(E.months))
+         .select_from(E).join(M, M.id == E.member_id).join(H, H.id == M.household_id)
+         .where(*([E.year >= since_year] if since_year is not None else []))
+         .group_by(E.year, village))
+    cols = ["year", "village_code", "county_code", "workers", *_EMPLOYED, "months"]
+    df = _read(conn, q, cols)
+    stale = delete(ES)
+    conn.execute(stale if since_year is None else stale.where(ES.year >= since_year))
+    return bulk_insert(conn, ES.__table__, df)

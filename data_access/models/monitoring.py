@@ -270,9 +270,6 @@ class Employment(MonitoringBase):
     """A year of work of a 脱贫劳动力."""
 
     __tablename__ = "employment"
-    # the 稳定就业 board counts a year's persons per county from this index alone
-    __table_args__ = (Index("ix_employment_year_county", "year", "county_code", "member_id", "place", "kind", "months",
-                            "trained"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     county_code: Mapped[str] = mapped_column(String(6), index=True)
@@ -281,6 +278,29 @@ class Employment(MonitoringBase):
     months: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10))  # 务工 公益岗位 以工代赈 扶贫车间 生态护林员
     trained: Mapped[bool] = mapped_column(Boolean)
+
+
+class EmploymentSummary(MonitoringBase):
+    """脱贫劳动力 with work per village and year (the household's village), refreshed with the village summaries: the
+    稳定就业 board and S12, S13 read these instead of the person-level employment records. Persons are distinct
+    within a village and year, so sums over villages count each person once."""
+
+    __tablename__ = "employment_summary"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), index=True)
+    workers: Mapped[int] = mapped_column(Integer)  # persons with any employment record of the year
+    in_county: Mapped[int] = mapped_column(Integer)  # persons working 县内
+    in_province: Mapped[int] = mapped_column(Integer)  # 省内县外
+    out_province: Mapped[int] = mapped_column(Integer)  # 省外
+    kind_work: Mapped[int] = mapped_column(Integer)  # persons with a record of the kind 务工
+    kind_public: Mapped[int] = mapped_column(Integer)  # 公益岗位
+    kind_relief: Mapped[int] = mapped_column(Integer)  # 以工代赈
+    kind_workshop: Mapped[int] = mapped_column(Integer)  # 扶贫车间
+    kind_ranger: Mapped[int] = mapped_column(Integer)  # 生态护林员
+    months: Mapped[int] = mapped_column(Integer)  # months worked, summed over the records
+    stable: Mapped[int] = mapped_column(Integer)  # persons with a record of six months or more (S13)
+    trained: Mapped[int] = mapped_column(Integer)  # persons trained
 
 
 class VillageSummary(MonitoringBase):
