@@ -243,6 +243,26 @@ def county_map(code: str, as_of: date, highlight: str | None, height: int = 520)
                       highlight=highlight, height=height)
 
 
+@st.cache_resource(ttl=TTL, show_spinner=False)
+def county_names() -> dict[str, str]:
+    """County code -> name in code order, one shared dict (a page asks many times a run; st.cache_data would
+    unpickle the regions frame each time): never mutate it."""
+    return dict(areas.regions("county")[["code", "name"]].itertuples(index=False))
+
+
+@st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)
+def drill_map(code: str, as_of: date, county: str, worst_first: bool, small_cells: bool):
+    """The township and village map of an indicator in a county, built once and shared like county_map."""
+    from data_access.indicators import INDICATORS
+    from geo.figures import drill
+
+    ind = INDICATORS[code]
+    label = f"{ind.name}({'%' if ind.unit == '%' else ind.unit})"
+    return drill(township_shapes(county), indicator_table(code, as_of, "township", county, worst_first),
+                 village_points(county), indicator_table(code, as_of, "village", county, worst_first, small_cells),
+                 label=label, unit=ind.unit, better=ind.better)
+
+
 def township_shapes(county: str):
     """Synthetic township polygons of a county; read-only."""
     return _geo().townships(county)

@@ -83,8 +83,8 @@ def week_label(as_of_date: date) -> str:
 
 
 def county_names() -> dict[str, str]:
-    """County code -> name, in code order."""
-    return dict(cache.regions("county")[["code", "name"]].itertuples(index=False))
+    """County code -> name, in code order (shared: never mutate it)."""
+    return cache.county_names()
 
 
 def county(key: str, label: str = "县(市)区", allow_all: bool = True, default: str | None = None) -> str | None:
@@ -191,7 +191,12 @@ def ranking_table(df: pd.DataFrame, ind: Indicator, *, area_label: str, key: str
     """An indicator's table of areas: rank (ranked indicators only), name and value; the viewer's row marked."""
     cols = (["rank_text"] if ind.ranked else []) + ["name", "text"]
     view = df[["code", *cols]].reset_index(drop=True)
-    styled = view.style.apply(lambda r: [OWN_ROW if r["code"] == highlight else ""] * len(r), axis=1)
+    own = view["code"].eq(highlight) if highlight else None
+    # a Styler costs its whole table in marshalling (18% of the map page's CPU under load, mostly village tables
+    # with no own row): only the table that holds the viewer's own row is styled
+    styled = view.style.apply(lambda d: pd.DataFrame(
+        [[OWN_ROW if mark else ""] * len(d.columns) for mark in own], index=d.index, columns=d.columns),
+        axis=None) if own is not None and own.any() else view
     st.dataframe(styled, hide_index=True, key=key, height=height or "auto", column_order=cols,
                  column_config={"rank_text": st.column_config.TextColumn("排名", width="small"),
                                 "name": area_label, "text": ind.name})

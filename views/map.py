@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from geo.figures import drill
 from ui import assessment, cache, components, frame, people
 
 MAP_CONFIG = {"displayModeBar": False, "scrollZoom": True}
@@ -23,7 +22,6 @@ with head:
 assessment.own_rank(scope, as_of)
 components.definition(ind, as_of)
 period = cache.period_label(ind.code, as_of)
-legend = f"{ind.name}({'%' if ind.unit == '%' else ind.unit})"
 
 table = cache.indicator_table(ind.code, as_of, worst_first=worst_first)
 left, right = st.columns([3, 2])
@@ -43,9 +41,8 @@ elif county is not None:
     villages = cache.indicator_table(ind.code, as_of, "village", county, worst_first, not scope.sees_rows_of(county))
     left, right = st.columns([3, 2])
     with left:
-        fig = drill(cache.township_shapes(county), towns, cache.village_points(county), villages,
-                    label=legend, unit=ind.unit, better=ind.better)
-        st.plotly_chart(fig, config=MAP_CONFIG, key="drill_map")
+        st.plotly_chart(cache.drill_map(ind.code, as_of, county, worst_first, not scope.sees_rows_of(county)),
+                        config=MAP_CONFIG, key="drill_map")
     with right:
         tab_t, tab_v = st.tabs([f"乡镇({len(towns)})", f"村({len(villages)})"])
         with tab_t:
