@@ -139,6 +139,7 @@ def _write(conn, kind: Kind, rows: pd.DataFrame, changes, batch_id: int, usernam
     next_id = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1 if auto_id else None
     new, changed, same, log_rows = [], [], 0, []
     compared = [(c, table.c[c]) for c in cols if c not in pk and c not in STAMPS]
+    risks = _stored_risks(conn, [o["id"] for o in existing.values()]) if kind.key == "case" else {}
     for rec in records:
         old = existing.get(tuple(rec[k] for k in kind.natural_key))
         if old is None:
@@ -146,7 +147,8 @@ def _write(conn, kind: Kind, rows: pd.DataFrame, changes, batch_id: int, usernam
                 rec["id"], next_id = next_id, next_id + 1
             new.append(rec)
             log_rows.append(_log(batch_id, table.name, "insert", {k: rec[k] for k in pk}, None))
-        elif any(not _same(col, rec.get(c), old.get(c)) for c, col in compared):
+        elif any(not _same(col, rec.get(c), old.get(c)) for c, col in compared) or (
+                kind.key == "case" and _risk_set(rec) != risks.get(old["id"])):
             for k in pk:
                 rec[k] = old[k]
             changed.append(rec)
@@ -258,6 +260,22 @@ def _log(batch_id: int, table: str, op: str, key: dict, before: dict | None) -> 
             "before": None if before is None else json.dumps({k: _json(v) for k, v in before.items()}, ensure_ascii=False)}
 
 
+def _risk_set(case: dict) -> frozenset:
+    """A case's risks as the file gives them: (risk, 因灾 subtype) pairs."""
+    return frozenset((r, case.get("_disaster") if r == "因灾" else None) for r in case.get("_risks") or [])
+
+
+def _stored_risks(conn, case_ids: list[int]) -> dict[int, frozenset]:
+    """The stored risks of cases (a re-import whose only change is a case's risks is a change)."""
+    R = M.CaseRisk.__table__
+    out: dict[int, set] = {i: set() for i in case_ids}
+    for start in range(0, len(case_ids), 500):
+        for cid, risk, sub in conn.execute(select(R.c.case_id, R.c.risk, R.c.disaster_subtype)
+                                           .where(R.c.case_id.in_(case_ids[start:start + 500]))):
+            out[cid].add((risk, sub))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def _write_risks(conn, cases: list[dict], batch_id: int) -> list[dict]:
     """A case's risks are replaced by the file's (old ones logged as deleted)."""
     R = M.CaseRisk.__table__
@@ -311,9 +329,7 @@ def rollback(batch_id: int, *, username: str, county: str | None = None, address
     changes = _changes(kind.database)
     with _LOCKS[kind.database], engine(kind.database).begin() as conn:
         mine = conn.execute(select(changes).where(changes.c.batch_id == batch_id).order_by(changes.c.id.desc())).mappings().all()
-        later = conn.execute(select(changes.c.batch_id).distinct().where(
-            changes.c.batch_id > batch_id, changes.c.table_name.in_({c["table_name"] for c in mine} or {""}),
-            changes.c.row_key.in_({c["row_key"] for c in mine} or {""}))).scalars().all() if mine else []
+        later = _later_batches(conn, changes, batch_id, mine)
         if later:
             raise ImportFailed(f"批次 {', '.join(map(str, sorted(later)))} 后来又修改了本批次的数据,请先撤销这些批次。")
         try:
@@ -330,6 +346,19 @@ def rollback(batch_id: int, *, username: str, county: str | None = None, address
     if mine:
         after_change(kind, batch["since"])
     return len(mine)
+
+
+def _later_batches(conn, changes, batch_id: int, mine) -> set[int]:
+    """Batches after this one that changed any of its rows (looked up 500 keys at a time: drivers cap the
+    number of bound parameters)."""
+    found: set[int] = set()
+    for table in {c["table_name"] for c in mine}:
+        keys = sorted({c["row_key"] for c in mine if c["table_name"] == table})
+        for start in range(0, len(keys), 500):
+            found |= set(conn.execute(select(changes.c.batch_id).distinct().where(
+                changes.c.batch_id > batch_id, changes.c.table_name == table,
+                changes.c.row_key.in_(keys[start:start + 500]))).scalars())
+    return found
 
 
 def _undo_all(conn, database: str, mine) -> None:

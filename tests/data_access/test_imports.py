@@ -148,3 +148,20 @@ def test_stored_scores_are_forgotten_and_summaries_refreshed(backend):
         households = conn.execute(select(mm.VillageSummary.households).where(
             mm.VillageSummary.period_end == fx.D, mm.VillageSummary.village_code == fx.A2)).scalar_one()
     assert households == 1 + sum(1 for v, *_ in fx.HOUSEHOLDS.values() if v == fx.A2)
+
+
+def test_a_case_whose_only_change_is_its_risks_is_rewritten(backend):
+    house = _import("household", files.workbook("household", [files.row("household", head_id_number=files.HEAD2)]))
+    first = _import("case", files.workbook("case", [files.row("case", head_id=files.HEAD2)]))
+    again = _import("case", files.workbook("case", [files.row("case", head_id=files.HEAD2, risks="因病、因灾",
+                                                               disaster_subtype="洪涝")]))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 1, 0)
+    with db.engine("monitoring").connect() as conn:
+        risks = conn.execute(select(mm.CaseRisk.risk, mm.CaseRisk.disaster_subtype).join(
+            mm.MonitoringCase, mm.MonitoringCase.id == mm.CaseRisk.case_id).join(
+            mm.Household, mm.Household.id == mm.MonitoringCase.household_id).where(
+            mm.Household.head_id_number == files.HEAD2)).all()
+    assert sorted(risks, key=str) == sorted([("因病", None), ("因灾", "洪涝")], key=str)
+    for out in (again, first, house):
+        imports.rollback(out.batch_id, username="office")
+    assert _count(mm.CaseRisk.__table__) == len(fx.CASE_RISKS)
