@@ -74,15 +74,22 @@ def _read(conn, q, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(dict(zip(columns, zip(*rows))) if rows else {c: [] for c in columns}, columns=columns)
 
 
-def summary_frame(engine: Engine, periods: list[date]) -> pd.DataFrame:
-    """Per-village counts at each of the given dates: period_end, village_code, county_code and COUNTS."""
+def summary_frame(engine: Engine, periods: list[date], counties: list[str] | None = None) -> pd.DataFrame:
+    """Per-village counts at each of the given dates (of the given counties' villages, or all): period_end,
+    village_code, county_code and COUNTS."""
+    mine = [H.county_code.in_(counties)] if counties is not None else []
+    houses = select(H.id).where(*mine)
     with engine.connect() as conn:
-        hh = _read(conn, select(H.id, H.village_code, H.is_tuopin).order_by(H.id), ["id", "village", "tuopin"])
-        first_in = _read(conn, select(C.household_id, func.min(C.included_on)).where(C.included_on.is_not(None))
-                         .group_by(C.household_id), ["id", "included"])
-        mem = _read(conn, select(M.household_id, M.birth_date, M.medical_insured_on, M.dropout_on, M.returned_on),
+        hh = _read(conn, select(H.id, H.village_code, H.is_tuopin).where(*mine).order_by(H.id),
+                   ["id", "village", "tuopin"])
+        first_in = _read(conn, select(C.household_id, func.min(C.included_on)).where(
+            C.included_on.is_not(None), *([C.household_id.in_(houses)] if mine else [])).group_by(C.household_id),
+            ["id", "included"])
+        mem = _read(conn, select(M.household_id, M.birth_date, M.medical_insured_on, M.dropout_on, M.returned_on)
+                    .where(*([M.household_id.in_(houses)] if mine else [])),
                     ["hh", "birth", "insured", "dropout", "returned"])
         chk = _read(conn, select(GC.household_id, GC.checked_on, GC.housing_grade.in_(["C", "D"]), GC.water_ok.is_(False))
+                    .where(*([GC.household_id.in_(houses)] if mine else []))
                     .order_by(GC.household_id, GC.checked_on, GC.id), ["hh", "on", "housing_bad", "water_bad"])
     villages = np.array(sorted(hh["village"].unique()), dtype=object)
     per = np.array(sorted(periods), dtype="datetime64[D]")
@@ -128,19 +135,21 @@ def summary_frame(engine: Engine, periods: list[date]) -> pd.DataFrame:
     return df
 
 
-def refresh_summaries(engine: Engine, data_date: date, since: date | None = None) -> int:
-    """Rebuild the summary rows of the reporting dates from `since` (default: all) in one transaction.
+def refresh_summaries(engine: Engine, data_date: date, since: date | None = None,
+                      counties: list[str] | None = None) -> int:
+    """Rebuild the summary rows of the reporting dates from `since` (default: all), of the villages of `counties`
+    (default: all), in one transaction.
 
-    An import that changed records dated on or after `since` passes it; the seeder rebuilds everything.
+    An import passes the earliest date and the counties its records carry; the seeder rebuilds everything.
     Returns the number of rows written.
     """
     periods = [p for p in report_dates(data_date) if since is None or p >= since]
-    df = summary_frame(engine, periods) if periods else pd.DataFrame()
-    stale = delete(VillageSummary)
+    df = summary_frame(engine, periods, counties) if periods else pd.DataFrame()
+    stale = delete(VillageSummary).where(*([VillageSummary.county_code.in_(counties)] if counties is not None else []))
     with engine.begin() as conn:
         conn.execute(stale if since is None else stale.where(VillageSummary.period_end >= since))
         written = bulk_insert(conn, VillageSummary.__table__, df)
-        refresh_employment(conn, None if since is None else since.year)
+        refresh_employment(conn, None if since is None else since.year, counties)
         return written
 
 
@@ -152,17 +161,18 @@ _EMPLOYED = {"in_county": E.place == "县内", "in_province": E.place == "省内
              "trained": E.trained.is_(True)}
 
 
-def refresh_employment(conn: Connection, since_year: int | None = None) -> int:
-    """Rebuild EmploymentSummary from the employment records (of since_year on, when given) in SQL; returns the rows
-    written."""
+def refresh_employment(conn: Connection, since_year: int | None = None, counties: list[str] | None = None) -> int:
+    """Rebuild EmploymentSummary from the employment records (of since_year on, of the counties' villages, when
+    given) in SQL; returns the rows written."""
     village = H.village_code
     q = (select(E.year, village, func.substr(village, 1, 6), func.count(distinct(E.member_id)),
                 *[func.count(distinct(case((cond, E.member_id)))) for cond in _EMPLOYED.values()], func.sum(E.months))
          .select_from(E).join(M, M.id == E.member_id).join(H, H.id == M.household_id)
-         .where(*([E.year >= since_year] if since_year is not None else []))
+         .where(*([E.year >= since_year] if since_year is not None else []),
+                *([H.county_code.in_(counties)] if counties is not None else []))
          .group_by(E.year, village))
     cols = ["year", "village_code", "county_code", "workers", *_EMPLOYED, "months"]
     df = _read(conn, q, cols)
-    stale = delete(ES)
+    stale = delete(ES).where(*([ES.county_code.in_(counties)] if counties is not None else []))
     conn.execute(stale if since_year is None else stale.where(ES.year >= since_year))
     return bulk_insert(conn, ES.__table__, df)

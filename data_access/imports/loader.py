@@ -77,42 +77,41 @@ def run(checked: Checked, *, data: bytes, filename: str, username: str, county: 
     try:
         changes = _changes(kind.database)
         with _LOCKS[kind.database], engine(kind.database).begin() as conn:
-            counts = _write(conn, kind, rows, changes, batch_id, username, progress)
+            *counts, moved = _write(conn, kind, rows, changes, batch_id, username, progress)
+        counties = sorted(checked.counties | moved)
     except (SQLAlchemyError, ValueError, TypeError) as exc:
         log.warning("import failed: batch %s %s (%s: %s)", batch_id, kind.key, type(exc).__name__, str(exc)[:300])
         _close_batch(batch_id, "failed", message=f"{type(exc).__name__}")
         audit.record(username, "import", f"{kind.title}“{filename}”导入失败,未写入任何数据(批次 {batch_id})", address)
         raise ImportFailed(f"导入失败,数据库未作任何改动(批次 {batch_id})。可能是同时有其他导入,请稍后重试;"
                            "如仍失败请联系管理员查看服务器日志。") from exc
-    _close_batch(batch_id, "done", inserted=counts[0], updated=counts[1], unchanged=counts[2], since=since)
+    _close_batch(batch_id, "done", inserted=counts[0], updated=counts[1], unchanged=counts[2], since=since,
+                 counties=",".join(counties)[:200])
     audit.record(username, "import", f"{kind.title}“{filename}”(SHA-256 {digest[:12]}…)共 {len(rows):,} 行:"
                                      f"新增 {counts[0]:,},更新 {counts[1]:,},未变 {counts[2]:,}(批次 {batch_id})", address)
     progress(0.95, "正在刷新汇总数据和考核得分……")
     if counts[0] or counts[1]:
-        after_change(kind, since)
+        after_change(kind, since, counties)
     progress(1.0, "导入完成")
     return Outcome(batch_id, len(rows), *counts, since, round(time.perf_counter() - t0, 2))
 
 
-def after_change(kind: Kind, since: date | None) -> None:
-    """Refresh what reads the changed table: village summaries from the earliest period touched, stored scores,
-    planner statistics (PostgreSQL, MariaDB). Callers in the UI clear Streamlit's caches too."""
+def after_change(kind: Kind, since: date | None, counties: list[str] | None = None) -> None:
+    """Refresh what reads the changed table: village summaries of the counties touched (all when None) from the
+    earliest period touched, stored scores, planner statistics (PostgreSQL, MariaDB). Callers in the UI clear
+    Streamlit's caches too."""
     from assessment import snapshots
     from data_access.areas import data_date
     from data_access.summary import refresh_summaries
 
     tables = [kind.table.name] + (["case_risk"] if kind.key == "case" else [])
     if kind.database == "monitoring":
-        refresh_summaries(engine("monitoring"), data_date(), since=_period_start(since))
+        # a record dated d counts in every period ending on or after d
+        refresh_summaries(engine("monitoring"), data_date(), since=since, counties=counties or None)
         tables.append(M.VillageSummary.__tablename__)
     if kind.database != "app":
         snapshots.invalidate(since or date(2021, 1, 1))
     update_statistics(engine(kind.database), tables)
-
-
-def _period_start(since: date | None) -> date | None:
-    """Summaries hold counts as at each period end, so a record dated d changes every period ending on or after d."""
-    return since
 
 
 def _open_batch(kind: Kind, filename: str, username: str, county: str | None, rows: int, digest: str) -> int:
@@ -129,7 +128,9 @@ def _close_batch(batch_id: int, status: str, **values) -> None:
 
 
 def _write(conn, kind: Kind, rows: pd.DataFrame, changes, batch_id: int, username: str,
-           progress: Progress) -> tuple[int, int, int]:
+           progress: Progress) -> tuple[int, int, int, set[str]]:
+    """Insert new rows, update changed ones, log both; returns inserted, updated, unchanged and the counties the
+    updated rows were in before (a household moved to another county changes both counties' summaries)."""
     table = kind.table
     pk = [c.name for c in table.primary_key.columns]
     cols = [c.name for c in table.columns if c.name in rows.columns or c.name in STAMPS]
@@ -137,7 +138,7 @@ def _write(conn, kind: Kind, rows: pd.DataFrame, changes, batch_id: int, usernam
     existing = _existing(conn, kind, records)
     auto_id = pk == ["id"] and "id" not in rows.columns
     next_id = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1 if auto_id else None
-    new, changed, same, log_rows = [], [], 0, []
+    new, changed, same, log_rows, moved = [], [], 0, [], set()
     compared = [(c, table.c[c]) for c in cols if c not in pk and c not in STAMPS]
     risks = _stored_risks(conn, [o["id"] for o in existing.values()]) if kind.key == "case" else {}
     for rec in records:
@@ -153,6 +154,9 @@ def _write(conn, kind: Kind, rows: pd.DataFrame, changes, batch_id: int, usernam
                 rec[k] = old[k]
             changed.append(rec)
             log_rows.append(_log(batch_id, table.name, "update", {k: old[k] for k in pk}, old))
+            was = old.get("county_code") or (old.get("village_code") or "")[:6]
+            if was:
+                moved.add(was)
         else:
             same += 1
             if kind.key == "case":
@@ -177,7 +181,7 @@ def _write(conn, kind: Kind, rows: pd.DataFrame, changes, batch_id: int, usernam
         log_rows += _write_risks(conn, new + changed, batch_id)
     for start in range(0, len(log_rows), CHUNK):
         conn.execute(insert(changes), log_rows[start:start + CHUNK])
-    return len(new), len(changed), same
+    return len(new), len(changed), same, moved
 
 
 def _records(kind: Kind, rows: pd.DataFrame, username: str) -> list[dict]:
@@ -301,16 +305,17 @@ def _write_risks(conn, cases: list[dict], batch_id: int) -> list[dict]:
 
 def batches(*, county: str | None = None, limit: int = 200) -> pd.DataFrame:
     """Import batches newest first (a county's own when given). Columns: id, at, username, kind, title, filename,
-    sha256, rows, inserted, updated, unchanged, status, county_code, rolled_back_at, rolled_back_by."""
+    sha256, rows, inserted, updated, unchanged, status, county_code (a county account's), counties (whose rows it
+    changed, comma-separated), rolled_back_at, rolled_back_by."""
     B = A.ImportBatch
     q = select(B.id, B.at, B.username, B.kind, B.filename, B.sha256, B.rows, B.inserted, B.updated, B.unchanged,
-               B.status, B.county_code, B.rolled_back_at, B.rolled_back_by).order_by(B.id.desc()).limit(limit)
+               B.status, B.county_code, B.counties, B.rolled_back_at, B.rolled_back_by).order_by(B.id.desc()).limit(limit)
     if county:
         q = q.where(B.county_code == county)
     with engine("app").connect() as conn:
         df = pd.DataFrame(conn.execute(q).all(), columns=["id", "at", "username", "kind", "filename", "sha256", "rows",
                                                           "inserted", "updated", "unchanged", "status", "county_code",
-                                                          "rolled_back_at", "rolled_back_by"])
+                                                          "counties", "rolled_back_at", "rolled_back_by"])
     df.insert(4, "title", df["kind"].map(lambda k: KINDS[k].title if k in KINDS else k))
     return df
 
@@ -344,7 +349,7 @@ def rollback(batch_id: int, *, username: str, county: str | None = None, address
     audit.record(username, "import", f"撤销导入批次 {batch_id}({kind.title}“{batch['filename']}”),"
                                      f"还原 {len(mine):,} 处改动", address)
     if mine:
-        after_change(kind, batch["since"])
+        after_change(kind, batch["since"], [c for c in (batch["counties"] or "").split(",") if c] or None)
     return len(mine)
 
 

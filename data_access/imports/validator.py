@@ -38,6 +38,7 @@ class Checked:
     sheet: Sheet
     rows: pd.DataFrame  # table columns (plus children such as risks), index: spreadsheet rows
     problems: list[Problem] = field(default_factory=list)
+    counties: frozenset[str] = frozenset()  # the counties the rows belong to (their summaries are refreshed)
 
     @property
     def ok(self) -> bool:
@@ -88,7 +89,14 @@ def check(kind: Kind, sheet: Sheet, *, county: str | None = None) -> Checked:
     resolved = refs.resolve(kind, typed, bad, county)
     _specific(kind, typed, resolved, bad)
     rows = refs.to_rows(kind, typed, resolved)
-    return Checked(kind, sheet, rows, bad.list())
+    return Checked(kind, sheet, rows, bad.list(), _counties(kind, typed, resolved))
+
+
+def _counties(kind: Kind, typed: pd.DataFrame, resolved: dict) -> frozenset[str]:
+    out = {c[:6] for c in typed[kind.region].dropna()} if kind.region else set()
+    for found in resolved.values():
+        out |= {h["county_code"] for h in found.values() if h.get("county_code")}
+    return frozenset(out)
 
 
 def _parse(kind: Kind, sheet: Sheet, bad: _Collector) -> pd.DataFrame:

@@ -102,6 +102,7 @@ class ImportBatch(AppBase):
     updated: Mapped[int | None] = mapped_column(Integer)
     unchanged: Mapped[int | None] = mapped_column(Integer)
     since: Mapped[date | None] = mapped_column(Date)  # earliest date it touched: summaries refreshed from there
+    counties: Mapped[str | None] = mapped_column(String(200))  # comma-separated: whose summaries it changed
     rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime)
     rolled_back_by: Mapped[str | None] = mapped_column(String(40))
 

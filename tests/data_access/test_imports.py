@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from data_access import audit, db, imports
+from data_access import summary as summary_mod
 from data_access.imports import KINDS, loader
 from data_access.models import app as am
 from data_access.models import monitoring as mm
@@ -142,7 +143,19 @@ def test_stored_scores_are_forgotten_and_summaries_refreshed(backend):
             week_end=fx.D, county_code=fx.WK, base=90.0, bonus=0.0, deduction=0.0, total=90.0, grade="好", rank=1,
             veto="", rules_version="t", computed_at=datetime.now()))
     head = files.id_number("19600101", 301)
-    _import("household", files.workbook("household", [files.row("household", head_id_number=head, is_tuopin="是")]))
+    summary = select(mm.VillageSummary).order_by(mm.VillageSummary.period_end, mm.VillageSummary.village_code)
+    marked = (mm.VillageSummary.period_end == fx.D) & (mm.VillageSummary.village_code == fx.C1)
+    with db.engine("monitoring").begin() as conn:  # a mark a rebuild of 北林区 would wipe out
+        conn.execute(mm.VillageSummary.__table__.update().where(marked).values(households=999))
+        before = [dict(r) for r in conn.execute(summary.where(mm.VillageSummary.county_code == fx.BL)).mappings()]
+    out = _import("household", files.workbook("household", [files.row("household", head_id_number=head,
+                                                                                is_tuopin="是")]))
+    listed = imports.batches()
+    assert listed.loc[listed["id"] == out.batch_id, "counties"].tolist() == [fx.WK]
+    with db.engine("monitoring").connect() as conn:  # only 望奎县's summaries were rebuilt; 北林区's stay as they were
+        after = [dict(r) for r in conn.execute(summary.where(mm.VillageSummary.county_code == fx.BL)).mappings()]
+    assert after == before and any(r["households"] == 999 for r in after)
+    summary_mod.refresh_summaries(db.engine("monitoring"), fx.D)  # the mark wiped out
     assert _count(am.TotalSnapshot.__table__, am.TotalSnapshot.week_end == fx.D) == 0
     with db.engine("monitoring").connect() as conn:
         households = conn.execute(select(mm.VillageSummary.households).where(
