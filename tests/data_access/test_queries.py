@@ -42,10 +42,11 @@ def stock_row(*values: int) -> dict[str, int]:
 # ---------------------------------------------------------------- placement of the three databases
 
 
-def test_only_dataset_info_collides_so_industry_gets_its_own_schema():
-    # monitoring and industry both define dataset_info; app shares no name with either
-    assert fx.collisions() == {"monitoring": set(), "industry": {"dataset_info"}, "app": set()}
-    assert fx.placement("test") == {"monitoring": None, "industry": "test_industry", "app": None}
+def test_shared_table_names_give_industry_and_app_their_own_schemas():
+    # monitoring and industry both define dataset_info, and each database keeps its own import change log
+    assert fx.collisions() == {"monitoring": set(), "industry": {"dataset_info", "import_change"},
+                               "app": {"import_change"}}
+    assert fx.placement("test") == {"monitoring": None, "industry": "test_industry", "app": "test_app"}
 
 
 def test_each_database_keeps_its_own_dataset_info(backend):
