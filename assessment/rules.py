@@ -74,6 +74,8 @@ class Rule(_Strict):
         if self.code not in INDICATORS:
             raise ValueError(f"不认识的指标代码 {self.code}(应为 INDICATORS.md 中的代码,评定项用 manual)")
         ind = INDICATORS[self.code]
+        if not ind.scored:
+            raise ValueError(f"{self.code} {ind.name} 是参考指标(基础设施与公共服务),不纳入考核计分")
         if not ind.ranked:
             raise ValueError(f"{self.code} {ind.name} 没有优劣方向,不计分")
         need = {"attainment": ("target",), "threshold": ("target", "floor"), "deduct_per_step": ("target", "step", "deduction"),

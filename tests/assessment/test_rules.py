@@ -48,6 +48,9 @@ def test_the_shipped_rules_load_and_follow_the_design():
     ("{code: T2, weight: 10, method: attainment, target: 1}",
      "{code: M12, weight: 10, method: attainment, target: 1, zero_denominator: full}", "第2个二级指标(M12)",
      "没有优劣方向,不计分"),
+    ("{code: T2, weight: 10, method: attainment, target: 1}",
+     "{code: S10, weight: 10, method: attainment, target: 0.5, zero_denominator: full}", "第2个二级指标(S10)",
+     "是参考指标(基础设施与公共服务),不纳入考核计分"),
     ("    weight: 20\n", "    weight: 25\n", "第3个一级指标(任务)", "二级指标分值合计 20,与一级指标分值 25 不符"),
 ])
 def test_a_wrong_file_is_refused_with_its_place(old, new, place, says):
