@@ -91,7 +91,11 @@ def _result(scope: Scope, up: Upload, county: str | None) -> None:
         problems = checked.problem_frame()
         st.error(f"发现 {len(problems):,} 处错误,未导入任何数据。请按下表(或下载的错误报告,错误单元格已标红)改正后重新上传。",
                  icon=":material/error:")
-        st.dataframe(problems, hide_index=True, height=min(420, 38 + 35 * len(problems)), key="imp_problems")
+        st.dataframe(problems, hide_index=True, height=min(420, 38 + 35 * len(problems)), key="imp_problems",
+                     column_config={"工作表": st.column_config.TextColumn(width="small"),
+                                    "行": st.column_config.NumberColumn(width="small"),
+                                    "单元格": st.column_config.TextColumn(width="small"),
+                                    "原因": st.column_config.TextColumn(width="large")})
         components.document_button(scope, label="下载错误报告(.xlsx)", key="imp_report",
                                    build=lambda: templates.error_report(up.data, sheet.name, problems),
                                    file_name=f"{up.name.rsplit('.', 1)[0]}_错误报告.xlsx", mime=exports.XLSX,
