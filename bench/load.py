@@ -34,12 +34,13 @@ import json
 import os
 import re
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,6 +144,72 @@ def app_server(env: dict[str, str], log: Path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+HAPROXY_GLOBAL = """\
+global
+    maxconn 512
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 1m
+    timeout server 1m
+"""
+
+
+@contextmanager
+def haproxy(apps: list[int], folder: Path):
+    """HAProxy as deploy/haproxy.cfg.example configures it (round robin, sticky by its SERVERID cookie, /ready
+    checks) on a free loopback port in front of the app ports; yields the proxy's port."""
+    binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not Path(binary).exists():
+        raise SystemExit("bench: --processes above 1 needs haproxy (apt-get install haproxy; make test installs it)")
+    text = (ROOT / "deploy" / "haproxy.cfg.example").read_text()
+    port = free_port()
+    servers = "".join(f"    server app{i} {HOST}:{p} check inter 2s fall 2 rise 2 cookie app{i}\n"
+                      for i, p in enumerate(apps, start=1))
+    text = re.sub(r"(?m)^    server app\d .*\n", "", text).replace("bind :80", f"bind {HOST}:{port}") + servers
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "haproxy-global.cfg").write_text(HAPROXY_GLOBAL)
+    (folder / "haproxy.cfg").write_text(text)
+    with open(folder / "haproxy.log", "w") as out:
+        proc = subprocess.Popen([binary, "-db", "-f", str(folder / "haproxy-global.cfg"), "-f", str(folder / "haproxy.cfg")],
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 30
+        while not _healthy(port):
+            if proc.poll() is not None or time.time() > deadline:
+                raise SystemExit(f"bench: haproxy did not start; see {folder / 'haproxy.log'}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=1) as s:
+            s.sendall(f"GET /_stcore/health HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n".encode())
+            return b" 200 " in s.recv(100)
+    except OSError:
+        return False
+
+
+@contextmanager
+def app_servers(env: dict[str, str], log: Path, processes: int = 1):
+    """One app server, or `processes` of them behind HAProxy (the README's deployment on one machine); yields (port
+    users connect to, the servers' pids, their log files)."""
+    if processes == 1:
+        with app_server(env, log) as (port, pid):
+            yield port, [pid], [log]
+        return
+    logs = [log.with_name(f"{log.stem}-p{i}{log.suffix}") for i in range(1, processes + 1)]
+    with ExitStack() as stack:
+        servers = [stack.enter_context(app_server(env, f)) for f in logs]
+        port = stack.enter_context(haproxy([p for p, _ in servers], log.with_name(log.stem + "-proxy")))
+        yield port, [pid for _, pid in servers], logs
 
 
 # --- one simulated user ------------------------------------------------------------------------------------------
@@ -408,54 +475,64 @@ def percentiles(values: list[float]) -> dict[str, float | None]:
     return {"p50_ms": round(statistics.median(values), 1), "p95_ms": round(p95, 1)}
 
 
-async def _scenario(port: int, pid: int, accounts: list[dict], n: int, rush: bool, think: float) -> dict:
-    await user(port, accounts[0], Tally(), None)  # warm-up, not measured: imports, caches of the first account
-    base_rss, peak, stop = tree_rss_mb(pid), [0.0], asyncio.Event()
+async def _scenario(port: int, pids: list[int], accounts: list[dict], n: int, rush: bool, think: float) -> dict:
+    for i in range(len(pids)):  # warm-up, not measured: imports, caches of the first account (each process once)
+        await user(port, accounts[i % len(accounts)], Tally(), None)
+
+    def rss() -> float:
+        return sum(tree_rss_mb(p) for p in pids)
+
+    def cpu() -> float:
+        return sum(cpu_s(p) for p in pids)
+
+    base_rss, peak, stop = rss(), [0.0], asyncio.Event()
 
     async def sample():
         while not stop.is_set():
-            peak[0] = max(peak[0], tree_rss_mb(pid))
+            peak[0] = max(peak[0], rss())
             await asyncio.sleep(0.1)
 
     tally, barrier, load_avg = Tally(), asyncio.Barrier(n), os.getloadavg()[0]
     sampler = asyncio.create_task(sample())
-    server_cpu, client_cpu = cpu_s(pid), resource.getrusage(resource.RUSAGE_SELF)
+    server_cpu, client_cpu = cpu(), resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     await asyncio.gather(*(user(port, accounts[i % len(accounts)], tally, barrier, rush, think) for i in range(n)))
     wall = time.perf_counter() - start
     stop.set()
     await sampler
-    peak[0] = max(peak[0], tree_rss_mb(pid))
+    peak[0] = max(peak[0], rss())
     after = resource.getrusage(resource.RUSAGE_SELF)
     out = {a: percentiles(v) for a, v in tally.ms.items() if v and (not rush or a in ("open", "sign_in"))}
     out.update(errors=tally.errors, peak_rss_mb=round(peak[0], 1), rss_before_mb=round(base_rss, 1),
-               wall_s=round(wall, 1), load_avg_1m=round(load_avg, 2), server_cpu_s=round(cpu_s(pid) - server_cpu, 1),
+               wall_s=round(wall, 1), load_avg_1m=round(load_avg, 2), server_cpu_s=round(cpu() - server_cpu, 1),
                client_cpu_s=round(after.ru_utime + after.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime, 1))
     if tally.messages:
         out["error_messages"] = tally.messages
     return out
 
 
-def scenario(env: dict[str, str], folder: Path, n: int, rush: bool = False, think: float = 0.0) -> dict:
-    """N users (or N sign-ins at once) against a freshly started server; returns the figures, with the count of
-    tracebacks and ERROR lines in the server's log (the warm-up user's included)."""
+def scenario(env: dict[str, str], folder: Path, n: int, rush: bool = False, think: float = 0.0,
+             processes: int = 1) -> dict:
+    """N users (or N sign-ins at once) against freshly started servers; returns the figures, with the count of
+    tracebacks and ERROR lines in the servers' logs (the warm-up users' included)."""
     log = folder / f"load-server-{'rush' if rush else 'users'}-{n}.log"
-    with app_server(env, log) as (port, pid):
-        out = asyncio.run(_scenario(port, pid, accounts_of(folder), n, rush, think))
-    bad = [line.strip() for line in log.read_text(errors="replace").splitlines() if "Traceback" in line or " ERROR " in line]
+    with app_servers(env, log, processes) as (port, pids, logs):
+        out = asyncio.run(_scenario(port, pids, accounts_of(folder), n, rush, think))
+    bad = [line.strip() for f in logs for line in f.read_text(errors="replace").splitlines()
+           if "Traceback" in line or " ERROR " in line]
     out["server_log_errors"] = len(bad)
     if bad:
         out.setdefault("error_messages", []).extend(f"server log: {line[:200]}" for line in bad[:5])
     return out
 
 
-def cold_start(env: dict[str, str], folder: Path) -> float:
+def cold_start(env: dict[str, str], folder: Path, processes: int = 1) -> float:
     """Milliseconds from the click on 登录 until the overview's first plotly chart is visible, in Chromium, on a
     freshly started server."""
     from playwright.sync_api import sync_playwright
 
     account = accounts_of(folder)[0]
-    with app_server(env, folder / "load-server-cold.log") as (port, _), sync_playwright() as p:
+    with app_servers(env, folder / "load-server-cold.log", processes) as (port, _, _), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
@@ -473,19 +550,21 @@ def cold_start(env: dict[str, str], folder: Path) -> float:
 
 
 def measure(env: dict[str, str], folder: Path, users=(1, 10, 20), rushes=(20, 40), cold: bool = True,
-            think: float = 0.0, say=print) -> dict:
-    """Every load figure on `folder`'s data: the `load` section of bench.json plus cold_start_ms."""
-    result: dict = {"load": {"N": {}, "sign_in_rush": {}, "think_s": think, "warm_up_users": 1,
-                             "conditions": conditions()}}
+            think: float = 0.0, say=print, processes: int = 1) -> dict:
+    """Every load figure on `folder`'s data: the `load` section of bench.json plus cold_start_ms. With processes
+    above 1 the users reach that many app processes through HAProxy, as the README's deployment section runs them."""
+    result: dict = {"load": {"N": {}, "sign_in_rush": {}, "think_s": think, "warm_up_users": processes,
+                             "processes": processes, "conditions": conditions()}}
+    where = "a fresh server" if processes == 1 else f"{processes} fresh servers behind HAProxy"
     for n in users:
-        say(f"[bench] load: {n} user(s) on a fresh server ...")
-        result["load"]["N"][str(n)] = r = scenario(env, folder, n, think=think)
+        say(f"[bench] load: {n} user(s) on {where} ...")
+        result["load"]["N"][str(n)] = r = scenario(env, folder, n, think=think, processes=processes)
         say(f"[bench] load: {n} user(s): " + ", ".join(f"{a} {r[a]['p50_ms']:.0f}/{r[a]['p95_ms']:.0f} ms"
                                                         for a in ACTIONS if a in r)
             + f", errors {r['errors']} (server log {r['server_log_errors']}), peak RSS {r['peak_rss_mb']:.0f} MB")
     for n in rushes:
-        say(f"[bench] load: {n} simultaneous sign-ins on a fresh server ...")
-        r = scenario(env, folder, n, rush=True)
+        say(f"[bench] load: {n} simultaneous sign-ins on {where} ...")
+        r = scenario(env, folder, n, rush=True, processes=processes)
         result["load"]["sign_in_rush"][str(n)] = {"peak_rss_mb": r["peak_rss_mb"], **r.get("sign_in", {}),
                                                   **{k: r[k] for k in ("errors", "server_log_errors", "rss_before_mb",
                                                                        "wall_s", "load_avg_1m", "server_cpu_s") if k in r},
@@ -496,7 +575,7 @@ def measure(env: dict[str, str], folder: Path, users=(1, 10, 20), rushes=(20, 40
     if cold:
         if Path(CHROMIUM).exists():
             say("[bench] cold start: Chromium, a fresh server, 登录 → first chart ...")
-            result["cold_start_ms"] = cold_start(env, folder)
+            result["cold_start_ms"] = cold_start(env, folder, processes)
         else:
             say(f"[bench] cold start skipped: {CHROMIUM} does not exist")
     return result
@@ -523,7 +602,8 @@ def _pair(p: dict | None) -> str:
 def report(result: dict, label: str = "") -> None:
     """Print the load table and the verdicts against the targets."""
     load = result["load"]
-    print(f"\nload{label}: p50/p95 ms per action (think time {load['think_s']:g} s; {load['conditions']})")
+    print(f"\nload{label}: p50/p95 ms per action ({load.get('processes', 1)} app process(es); think time "
+          f"{load['think_s']:g} s; {load['conditions']})")
     print(f"{'users':>6}" + "".join(f"{a:>18}" for a in ACTIONS) + f"{'errors':>8}{'peak RSS':>10}")
     for n, r in load["N"].items():
         cells = "".join(f"{_pair(r.get(a)):>18}" for a in ACTIONS)
@@ -554,9 +634,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-cold-start", action="store_true")
     parser.add_argument("--think", type=float, default=0.0, help="seconds a user pauses before each page action")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--processes", type=int, default=1, help="app processes behind HAProxy (default 1: no proxy)")
     args = parser.parse_args(argv)
     env = {**os.environ, "DASHBOARD_DATA_DIR": str(args.data.resolve())}
-    result = measure(env, args.data.resolve(), args.users, args.rush, not args.no_cold_start, args.think)
+    result = measure(env, args.data.resolve(), args.users, args.rush, not args.no_cold_start, args.think,
+                     processes=args.processes)
     report(result)
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

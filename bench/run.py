@@ -250,7 +250,8 @@ def bench_scale(scale: str, args, backend: str, urls: dict[str, str] | None, pag
 
 def load_figures(args, env: dict[str, str], folder: Path, label: str) -> dict:
     figures = load.measure(env, folder, args.users, args.rush, not args.no_cold_start, args.think,
-                           say=lambda m: print(m.replace("[bench] ", f"[bench] {label}: ", 1), flush=True))
+                           say=lambda m: print(m.replace("[bench] ", f"[bench] {label}: ", 1), flush=True),
+                           processes=args.processes)
     figures["load"]["scale"] = label.rsplit(" ", 1)[-1]
     return figures
 
@@ -348,6 +349,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rush", type=int, nargs="*", default=[20, 40], help="simultaneous sign-ins (default 20 40)")
     parser.add_argument("--no-cold-start", action="store_true", help="skip the Chromium cold start")
     parser.add_argument("--think", type=float, default=0.0, help="seconds a user pauses before each page action (0)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="app processes of the load, behind HAProxy when above 1 (default 1)")
     parser.add_argument("--data", type=Path, help="with --load-only and one backend: an already seeded data folder "
                         "(for postgresql: the one holding the accounts file of the bench databases), not seeded again")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # internal: measure pages, write JSON here
