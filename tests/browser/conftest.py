@@ -135,10 +135,50 @@ def _page(browser, base, data, **context_args):
             route.abort()
 
     context.route("**/*", guard)
+    context.add_init_script(script=RUN_COUNTER)
     p = context.new_page()
     p.outside, p.local, p.base, p.data, p.csp = outside, local, base, data, []
     p.on("console", lambda m: p.csp.append(m.text) if "Content Security Policy" in m.text else None)
     return p
+
+
+# Streamlit marks the state of the app's script run on stApp (data-test-script-state, for its own tests). Every
+# document counts the runs it has seen finish (a run can start and end between two polls), so that settle() can wait
+# for the run an action starts and know when another one came in.
+RUN_COUNTER = """new MutationObserver(records => { for (const r of records)
+  if (r.oldValue === 'running' && r.target.dataset.testScriptState !== 'running') window.__runsDone = (window.__runsDone || 0) + 1;
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});"""
+
+IDLE = """([after, quiet]) => {
+  const app = document.querySelector('[data-testid="stApp"]'), done = window.__runsDone || 0;
+  const idle = !!app && app.dataset.testScriptState === 'notRunning' && done > after
+    && !document.querySelector('[data-testid="stStatusWidget"]');
+  if (!idle || window.__idleAt === undefined || window.__idleRuns !== done) {
+    window.__idleAt = idle ? performance.now() : undefined;
+    window.__idleRuns = done;
+    return false;
+  }
+  return performance.now() - window.__idleAt >= quiet;
+}"""
+
+
+def runs(page) -> int:
+    """How many script runs of the app this page has seen finish (pass it to settle() before an action)."""
+    return page.evaluate("window.__runsDone || 0")
+
+
+def settle(page, after: int = -1, quiet_ms: int = 500, timeout: int = 120_000) -> None:
+    """Wait until the app is idle: its script run has finished (a run after the `after`-th, when given: the one an
+    action started) and no run has started or finished for quiet_ms, then until the browser has drawn two frames.
+    What a fixed pause after a click or a page load guessed at, without the guess."""
+    page.evaluate("delete window.__idleAt")
+    page.wait_for_function(IDLE, arg=[after, quiet_ms], polling=100, timeout=timeout)
+    drawn(page)
+
+
+def drawn(page) -> None:
+    """Wait until the browser has drawn two more frames (after a scroll or a resize, what is on screen is current)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def sign_in_screen(page, path: str = "/") -> None:

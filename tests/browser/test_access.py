@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import SCREENSHOTS, accounts_of, sign_in, sign_in_screen, wait_sign_in_form
+from tests.browser.conftest import SCREENSHOTS, accounts_of, settle, sign_in, sign_in_screen, sign_out, wait_sign_in_form
 
 URLS = ["/map", "/admin", "/"]
 
@@ -12,7 +12,7 @@ def test_fresh_server_every_url_first_shows_only_the_sign_in_form(page):
     for path in URLS:
         page.goto(page.base + path, wait_until="domcontentloaded")
         wait_sign_in_form(page)
-        page.wait_for_timeout(1500)
+        settle(page)  # the run has finished: nothing else is coming
         assert page.get_by_label("用户名").count() == 1 and page.get_by_label("密码").count() == 1
         assert page.locator('[data-testid="stSidebarNav"]').count() == 0
         assert page.locator('[data-testid="stMetric"]').count() == 0
@@ -30,9 +30,7 @@ def test_reload_keeps_the_session_and_sign_out_ends_it(page):
     assert "rrd_session" not in page.evaluate("document.cookie")
     page.reload(wait_until="domcontentloaded")
     page.get_by_role("heading", name="县域地图").first.wait_for(timeout=60_000)
-    page.get_by_role("button", name="退出登录").click()
-    wait_sign_in_form(page, 30_000)
-    page.wait_for_timeout(1500)
+    sign_out(page)  # the POST to /auth/logout, then the reload of / with its form
     assert not any(c["name"] == "rrd_session" for c in page.context.cookies())
     page.reload(wait_until="domcontentloaded")
     wait_sign_in_form(page, 30_000)
@@ -48,7 +46,7 @@ def test_county_account(page):
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "系统管理" not in nav and "县域地图" in nav
     page.get_by_text("姓名、身份证号、电话已脱敏").scroll_into_view_if_needed()
-    page.wait_for_timeout(1000)
+    settle(page)
     page.screenshot(path=str(SCREENSHOTS / "county-cases.png"))
     page.get_by_role("button", name="修改密码").click()
     page.get_by_label("原密码").wait_for(timeout=30_000)

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import SCREENSHOTS, settle, sign_in
 from tests.browser.test_pages import _colored_share
 
 
@@ -17,7 +17,7 @@ def test_office_sees_the_coloured_matrix_and_exports_it_for_a4(page):
     page.get_by_role("heading", name="考核排名").first.wait_for(timeout=60_000)
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for(timeout=60_000)
-    page.wait_for_timeout(2500)
+    settle(page)
     assert _colored_share(grid.screenshot()) > 0.15, "the score cells are not coloured"
     with page.expect_download(timeout=60_000) as dl:
         page.get_by_role("button", name="导出得分表(Excel,A4横向)").click()
@@ -35,7 +35,7 @@ def test_a_county_account_opens_on_its_lost_points(page):
     sign_in(page, "county", "/assessment")
     page.get_by_text("本县(市)区:全市第").first.wait_for(timeout=60_000)
     page.get_by_text("按失分从多到少排列").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(2000)
+    settle(page)
     page.screenshot(path=str(SCREENSHOTS / "assessment_county.png"))
     page.get_by_role("link", name="总览").first.click()
     page.get_by_text("本县考核:全市第").first.wait_for(timeout=60_000)

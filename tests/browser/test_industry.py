@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import HOSTILE, ROOT, SCREENSHOTS, sign_in
+from tests.browser.conftest import HOSTILE, ROOT, SCREENSHOTS, runs, settle, sign_in
 from tests.browser.test_security import hostile_page  # noqa: F401 - the fixture
 
 ARTIFACTS = ROOT / "test-artifacts"  # ignored by git: what a failed click looked like
@@ -28,13 +28,15 @@ POPUP = """() => { const m = Object.values(window).find(v => v instanceof L.Map)
 
 def _pick_county(page, name: str) -> None:
     page.get_by_role("combobox", name="县(市)区").click()
+    before = runs(page)
     page.get_by_role("option", name=name, exact=True).click()
-    page.wait_for_timeout(2500)
+    settle(page, before)
 
 
 def _tab(page, name: str) -> None:
+    before = runs(page)
     page.locator('[data-testid="stButtonGroup"]').get_by_text(name, exact=True).first.click()
-    page.wait_for_timeout(2500)
+    settle(page, before)
 
 
 def _open_map(page):
@@ -88,7 +90,7 @@ def test_page_and_its_offline_map(page, path, title, county, file_mark):
         raise AssertionError(f"no marker click opened a file: {points[:3]}")
     name = path.strip("/")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(2000)
+    settle(page)
     page.screenshot(path=str(SCREENSHOTS / f"{name}_map.png"))
     assert page.outside == [], f"requests off the machine: {page.outside}"
 
@@ -103,7 +105,7 @@ def test_ovop_sections_and_export(page):
         page.get_by_role("button", name="导出此表(Excel)").first.click()
     assert dl.value.suggested_filename.startswith("一村一品专业村达标核查_")
     page.set_viewport_size({"width": 1600, "height": 1500})
-    page.wait_for_timeout(2000)
+    settle(page)
     page.screenshot(path=str(SCREENSHOTS / "ovop.png"))
     assert page.outside == []
 

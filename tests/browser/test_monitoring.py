@@ -7,12 +7,13 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.browser.conftest import SCREENSHOTS, accounts_of, sign_in, sign_in_screen, sign_out
+from tests.browser.conftest import SCREENSHOTS, accounts_of, runs, settle, sign_in, sign_in_screen, sign_out
 
 
 def _tab(page, name: str) -> None:
+    before = runs(page)
     page.locator('[data-testid="stButtonGroup"]').get_by_text(name, exact=True).first.click()
-    page.wait_for_timeout(2500)
+    settle(page, before)
 
 
 def test_office_exports_a_list_and_opens_a_household_file(page, server):
@@ -22,9 +23,8 @@ def test_office_exports_a_list_and_opens_a_household_file(page, server):
     sign_in(page, "office", "/monitoring")
     page.get_by_role("heading", name="防返贫监测").first.wait_for(timeout=60_000)
     page.get_by_text("发现 → 作出认定 → 纳入 → 开始帮扶 → 消除风险").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(2000)
     page.set_viewport_size({"width": 1600, "height": 2000})
-    page.wait_for_timeout(1500)
+    settle(page)
     page.screenshot(path=str(SCREENSHOTS / "monitoring.png"))
     _tab(page, "风险消除")
     page.get_by_text("违规消除名单").wait_for(timeout=60_000)
@@ -46,7 +46,7 @@ def test_office_exports_a_list_and_opens_a_household_file(page, server):
     dialog = page.get_by_role("dialog")
     dialog.get_by_text("家庭成员").wait_for(timeout=60_000)
     dialog.get_by_text("两不愁三保障及饮水核查").wait_for()
-    page.wait_for_timeout(1000)
+    settle(page)
     page.screenshot(path=str(SCREENSHOTS / "household-file.png"))
     assert page.outside == []
 

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from tests.browser.conftest import SCREENSHOTS, accounts_of, sign_in
+from tests.browser.conftest import SCREENSHOTS, accounts_of, settle, sign_in
 
 PAGES = [("/map", "县域地图"), ("/", "总览")]
 
@@ -32,7 +32,7 @@ def _colored_share(png: bytes) -> float:
 def _tall_screenshot(page, name: str, height: int = 1800) -> None:
     """Streamlit scrolls inside its own frame: a tall window shows the whole page."""
     page.set_viewport_size({"width": 1600, "height": height})
-    page.wait_for_timeout(2500)
+    settle(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
@@ -59,7 +59,7 @@ def test_page_opens_by_url(page, path, title):
     assert page.evaluate(CJK_CHECK), "Chinese characters render as boxes: no CJK font"
     plot = page.locator(".js-plotly-plot").first
     plot.wait_for(timeout=60_000)
-    page.wait_for_timeout(2500)
+    settle(page)
     assert _colored_share(plot.screenshot()) > 0.05, "map drew no coloured areas"
     names = " ".join(plot.locator("text").evaluate_all("els => els.map(e => e.textContent)"))
     assert "海伦市" in names and "北林区" in names, "county names are written on the map"
@@ -73,7 +73,7 @@ def test_map_drill_down(page):
     sign_in(page, "office", "/map")
     page.get_by_role("heading", name="县域地图").first.wait_for(timeout=60_000)
     _drill(page, "海伦市")
-    page.wait_for_timeout(3000)
+    settle(page)
     maps = page.locator(".js-plotly-plot")
     assert maps.count() == 2
     assert _colored_share(maps.nth(1).screenshot()) > 0.05, "drill-down map drew nothing"

@@ -3,11 +3,9 @@ figures come first and the map within two screens, tables scroll inside their ow
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, _page, accounts_of, sign_in
+from tests.browser.conftest import SCREENSHOTS, _page, accounts_of, drawn, settle, sign_in
 
 WIDTH, HEIGHT = 390, 844
 # path, title, what shows once the page has drawn
@@ -43,19 +41,9 @@ def phone(browser, server):
 
 
 def _settled(page, selector: str) -> None:
-    """The page's main element is drawn and the script has finished (no running indicator) for a moment."""
+    """The page's main element is drawn and the script has finished, with no run for a moment."""
     page.locator(selector).first.wait_for(state="attached", timeout=120_000)
-    quiet_since = None
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count()
-        if running:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.time()
-        elif time.time() - quiet_since > 1.5:
-            break
-        page.wait_for_timeout(250)
+    settle(page)
 
 
 def _plots_drawn(page) -> None:
@@ -65,7 +53,7 @@ def _plots_drawn(page) -> None:
         charts.nth(i).scroll_into_view_if_needed()
         charts.nth(i).locator(".js-plotly-plot").wait_for(timeout=60_000)
     page.locator('[data-testid="stMain"]').evaluate("m => m.scrollTo(0, 0)")
-    page.wait_for_timeout(500)
+    drawn(page)
 
 
 def _fits(m: dict, path: str) -> None:
@@ -123,9 +111,10 @@ def _village_map(page) -> None:
     page.locator('[data-testid="stButtonGroup"]').get_by_text("村级地图", exact=True).first.click()
     frame = page.locator('iframe[title="streamlit_folium.st_folium"]')
     frame.wait_for(timeout=60_000)
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".leaflet-container").wait_for(timeout=60_000)
     _settled(page, 'iframe[title="streamlit_folium.st_folium"]')
     frame.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
+    drawn(page)
     m = page.evaluate(MEASURE)
     assert m["frames"], "the village map is drawn"
     _fits(m, "/ovop (村级地图)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import HOSTILE, _page, accounts_of, sign_in, wait_sign_in_form
+from tests.browser.conftest import HOSTILE, _page, accounts_of, settle, sign_in, wait_sign_in_form
 
 
 def test_every_response_forbids_framing_and_outside_origins(page):
@@ -41,7 +41,7 @@ def test_a_handoff_link_signs_nobody_else_in(page, server):
         token = accounts.issue_token(office, "handoff", browser="the-attackers-own-browser-cookie")
     page.goto(page.base + f"/auth/establish?t={token}&next=/", wait_until="domcontentloaded")
     wait_sign_in_form(page)
-    page.wait_for_timeout(1500)
+    settle(page)
     assert not any(c["name"] == "rrd_session" for c in page.context.cookies())
     assert page.get_by_role("button", name="退出登录").count() == 0
 
@@ -71,13 +71,13 @@ def test_names_that_are_markup_stay_text(hostile_page):
     page = hostile_page
     sign_in(page, "office", "/")
     page.get_by_role("heading", name="总览").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(3000)
+    settle(page)
     page.goto(page.base + "/map", wait_until="domcontentloaded")
     page.get_by_role("heading", name="县域地图").first.wait_for(timeout=60_000)
     page.get_by_role("combobox", name="下钻到县(市)区").click()
     page.get_by_role("option", name=HOSTILE).click()
     page.get_by_text("乡镇与村").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(3000)
+    settle(page)
     html = page.content()
     assert page.title() == "乡村振兴衔接监测考核看板", "an onerror handler from a name ran"
     assert page.locator('img[src="x"]').count() == 0 and page.locator('a[href="http://x.example"]').count() == 0
