@@ -39,19 +39,23 @@ def test_matrix_covers_every_registered_page():
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)
-def test_role_page_matrix(signed_in, role, page):
-    at = signed_in(role, page.path)
-    if role in ALLOWED[page.key]:
-        assert not at.error, [e.value for e in at.error]
-        title = "绥化市巩固拓展脱贫攻坚成果同乡村振兴有效衔接" if page.key == "screen" else page.title
-        assert at.title[0].value == title
-    elif role == "screen":  # a presentation screen is sent to its one page
-        assert not at.error and at.title[0].value == "绥化市巩固拓展脱贫攻坚成果同乡村振兴有效衔接"
-        assert not at.dataframe and not at.text_input
-    else:
-        assert len(at.error) == 1 and at.error[0].value.startswith("无权限")
-        assert not at.title and not at.metric and not at.dataframe and not at.get("plotly_chart")
+def test_role_page_matrix(signed_in, role):
+    """One signed-in session per role opens every page in turn, as the sidebar or an address would."""
+    at = signed_in(role)
+    for page in PAGES:
+        at.switch_page(page.path)
+        ok(at.run())
+        where = (role, page.key)
+        if role in ALLOWED[page.key]:
+            assert not at.error, (where, [e.value for e in at.error])
+            title = "绥化市巩固拓展脱贫攻坚成果同乡村振兴有效衔接" if page.key == "screen" else page.title
+            assert at.title[0].value == title, where
+        elif role == "screen":  # a presentation screen is sent to its one page
+            assert not at.error and at.title[0].value == "绥化市巩固拓展脱贫攻坚成果同乡村振兴有效衔接", where
+            assert not at.dataframe and not at.text_input, where
+        else:
+            assert len(at.error) == 1 and at.error[0].value.startswith("无权限"), where
+            assert not at.title and not at.metric and not at.dataframe and not at.get("plotly_chart"), where
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)

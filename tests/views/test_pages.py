@@ -144,20 +144,21 @@ def test_map_indicator_names_carry_no_codes(signed_in):
     assert not any(re.search(r"[MGIT]\d", o) for o in options)
 
 
-@pytest.mark.parametrize("code", list(INDICATORS))
-def test_map_every_indicator(signed_in, code):
+def test_map_every_indicator(signed_in):
+    """Every indicator picked in turn in one session, as a user goes through the list: ten counties, its code, worst
+    first by default where it is ranked."""
     at = ok(signed_in("leader", "views/map.py"))
-    ok(at.selectbox(key="map_indicator").set_value(code).run())
-    table = at.dataframe[0].value
-    assert len(table) == 10
-    assert f"指标代码 {code}" in text_of(at)
-    ind = INDICATORS[code]
-    if ind.ranked:
-        ranks = [int(r) for r in table["rank_text"] if r != "—"]
-        assert ranks == sorted(ranks, reverse=True), "worst first by default"
-        assert at.segmented_control(key="map_order").value == "落后在前"
-    else:
-        assert "此项不排名" in text_of(at) or "不排名" in text_of(at)
+    for code, ind in INDICATORS.items():
+        ok(at.selectbox(key="map_indicator").set_value(code).run())
+        table = at.dataframe[0].value
+        assert len(table) == 10, code
+        assert f"指标代码 {code}" in text_of(at), code
+        if ind.ranked:
+            ranks = [int(r) for r in table["rank_text"] if r != "—"]
+            assert ranks == sorted(ranks, reverse=True), f"{code}: worst first by default"
+            assert at.segmented_control(key="map_order").value == "落后在前", code
+        else:
+            assert "此项不排名" in text_of(at) or "不排名" in text_of(at), code
 
 
 def test_map_drill_down_to_townships_and_villages(signed_in):
