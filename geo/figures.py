@@ -71,10 +71,18 @@ def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, unit:
     Rates are read as fractions and shown as percentages; `highlight` (an area code) is outlined in red.
     Every string from the data is escaped: names are data, never markup.
     """
+    return _figure(_area_traces(gdf, values, label=label, unit=unit, better=better, highlight=highlight, names=names,
+                                name_size=name_size), height)
+
+
+def _area_traces(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, unit: str, better: str,
+                 highlight: str | None, names: bool, name_size: int) -> list[dict]:
+    """The traces of choropleth(), as dicts: go.Figure validates them all in one go (go.Scatter and add_trace per
+    area cost twice as much, a map ~0.1 s)."""
     df = gdf[["code", "name", "geometry"]].merge(values.drop(columns="name", errors="ignore"), on="code", how="left")
     fills, lo, hi = _colours(df["value"], better)
     ranked = better != "neutral"
-    traces = []  # dicts, validated once by go.Figure (add_trace per area costs twice as much: a map is ~0.1 s)
+    traces = []
     for row, fill in zip(df.itertuples(), fills):
         xs, ys = _rings(row.geometry)
         mine = row.code == highlight
@@ -98,7 +106,7 @@ def choropleth(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, unit:
                     colorbar=dict(orientation="h", x=0.5, xanchor="center", y=-0.02, yanchor="top", len=0.75,
                                   thickness=14, tickformat=_tick_format(unit), tickfont=dict(size=14),
                                   title=dict(text=escape(label), side="top", font=dict(size=16))))))
-    return _layout(go.Figure(data=traces), height)
+    return traces
 
 
 def _text(row) -> str:
@@ -110,26 +118,27 @@ def _rank(row) -> str:
     return str(value) if isinstance(value, str) else "—"
 
 
-def _layout(fig: go.Figure, height: int) -> go.Figure:
+def _figure(traces: list[dict], height: int) -> go.Figure:
+    """The figure of a map: traces and layout validated once (update_layout afterwards costs as much again)."""
     axis = dict(visible=False, showgrid=False, zeroline=False)
-    fig.update_layout(xaxis=axis, yaxis=dict(axis, scaleanchor="x", scaleratio=1), height=height,
-                      margin=dict(l=0, r=0, t=0, b=70), plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
-                      dragmode="pan", hovermode="closest", font=dict(family=FONT),
-                      hoverlabel=dict(font=dict(size=15, family=FONT)))
-    return fig
+    return go.Figure(data=traces, layout=dict(
+        xaxis=axis, yaxis=dict(axis, scaleanchor="x", scaleratio=1), height=height, margin=dict(l=0, r=0, t=0, b=70),
+        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", dragmode="pan", hovermode="closest",
+        font=dict(family=FONT), hoverlabel=dict(font=dict(size=15, family=FONT))))
 
 
 def drill(towns: gpd.GeoDataFrame, town_values: pd.DataFrame, villages: gpd.GeoDataFrame,
           village_values: pd.DataFrame, *, label: str, unit: str, better: str, height: int = 560) -> go.Figure:
     """Township polygons coloured by value, named, with village points on top (synthetic geometry)."""
-    fig = choropleth(towns, town_values, label=label, unit=unit, better=better, height=height, name_size=12)
+    traces = _area_traces(towns, town_values, label=label, unit=unit, better=better, highlight=None, names=True,
+                          name_size=12)
     v = villages.merge(village_values.drop(columns="name", errors="ignore"), on="code", how="left")
     texts = [f"<b>{escape(str(n))}</b><br>{escape(label)}:{escape(t if isinstance(t, str) else '—')}"
              for n, t in zip(v["name"], v["text"] if "text" in v else [None] * len(v))]
-    fig.add_trace(go.Scatter(
-        x=v.geometry.x.round(4), y=_merc(v.geometry.y.to_numpy()).round(4), mode="markers", hoverinfo="text",
-        text=texts, marker=dict(size=7, color="#1f4e79", opacity=0.8), name="村", showlegend=False))
-    return fig
+    traces.append(dict(
+        type="scatter", x=v.geometry.x.round(4), y=_merc(v.geometry.y.to_numpy()).round(4), mode="markers",
+        hoverinfo="text", text=texts, marker=dict(size=7, color="#1f4e79", opacity=0.8), name="村", showlegend=False))
+    return _figure(traces, height)
 
 
 def village_count(fig: go.Figure) -> int:
