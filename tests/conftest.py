@@ -54,6 +54,25 @@ def demo_dir(tmp_path_factory) -> Path:
     return folder
 
 
+SMALL_DEMO = dict(scale=0.01, seed=3, as_of=date(2025, 6, 30))
+
+
+@pytest.fixture(scope="session")
+def small_demo_dir(tmp_path_factory) -> Path:
+    """A tiny demo folder (SMALL_DEMO, no assessment weeks) seeded once under a permissive umask (0o022, a common
+    default); tests that write copy it first."""
+    from data_access import bootstrap
+
+    old = os.umask(0o022)
+    try:
+        folder = tmp_path_factory.mktemp("small-demo") / "data"
+        with using(DASHBOARD_DATA_DIR=str(folder)):
+            bootstrap.seed_demo(**SMALL_DEMO)
+        return folder
+    finally:
+        os.umask(old)
+
+
 @pytest.fixture()
 def demo_data(demo_dir):
     """Point the data layer at the seeded demo folder for one test."""
