@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from stdnum.cn import ric
 
 from data_access.imports import KINDS
-from tests.browser.conftest import SCREENSHOTS, _page, _serve, sign_in
+from tests.browser.conftest import SCREENSHOTS, _page, _serve, settle, sign_in
 
 HEADERS = [f.header for f in KINDS["household"].fields]
 UPLOAD = 'input[type="file"]'
@@ -88,7 +88,7 @@ def test_office_imports_households_through_the_page(browser, data_server):
     grid.wait_for(timeout=30_000)
     page.get_by_role("button", name="下载错误报告(.xlsx)").wait_for(timeout=30_000)
     page.set_viewport_size({"width": 1600, "height": 1300})
-    page.wait_for_timeout(1500)
+    settle(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "data.png"))
     page.set_viewport_size({"width": 1600, "height": 1000})

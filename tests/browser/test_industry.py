@@ -44,17 +44,18 @@ def _open_map(page):
     _tab(page, "村级地图")
     frame_el = page.locator('iframe[title="streamlit_folium.st_folium"]')
     frame_el.wait_for(timeout=60_000)
-    for _ in range(60):
+    for _ in range(300):
         frame = next((f for f in page.frames if "st_folium" in f.url), None)
         if frame is not None and frame.evaluate("() => typeof L !== 'undefined' && "
                                                 "Object.values(window).some(v => v instanceof L.Map)"):
             break
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(100)
     else:
         raise AssertionError("the Leaflet map never drew")
-    last = None
-    for _ in range(30):  # Streamlit removes stale elements after a rerun: wait until the map stops moving
-        page.wait_for_timeout(700)
+    settle(page)  # the map's first value may start a run: Streamlit removes stale elements when it ends
+    last = frame_el.bounding_box()
+    for _ in range(30):  # and wait until the map stops moving
+        page.wait_for_timeout(300)
         now = frame_el.bounding_box()
         if now == last:
             break
