@@ -22,14 +22,22 @@ def test_fresh_server_every_url_first_shows_only_the_sign_in_form(page):
     assert page.outside == []
 
 
-def test_reload_keeps_the_session_and_sign_out_ends_it(page):
+def test_reload_keeps_the_session_only_sign_out_ends_it(page):
+    """The session cookie survives a reload; a sign-out forced from elsewhere (a GET, a POST from another site)
+    does nothing; 退出登录 ends it."""
     sign_in(page, "office", "/map")
     page.get_by_role("heading", name="县域地图").first.wait_for(timeout=60_000)
     cookie = next(c for c in page.context.cookies() if c["name"] == "rrd_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert "rrd_session" not in page.evaluate("document.cookie")
+    got = page.request.get(page.base + "/auth/logout")  # a link or an image on another site: not a sign-out
+    assert not [h for h in got.headers_array if h["name"].lower() == "set-cookie" and "rrd_session" in h["value"]]
+    cross = page.request.post(page.base + "/auth/logout", headers={"Origin": "http://evil.example"})
+    assert cross.status == 403
+    assert any(c["name"] == "rrd_session" for c in page.context.cookies())
     page.reload(wait_until="domcontentloaded")
     page.get_by_role("heading", name="县域地图").first.wait_for(timeout=60_000)
+    page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)  # still signed in
     sign_out(page)  # the POST to /auth/logout, then the reload of / with its form
     assert not any(c["name"] == "rrd_session" for c in page.context.cookies())
     page.reload(wait_until="domcontentloaded")
