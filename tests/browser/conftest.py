@@ -222,7 +222,14 @@ def sign_in(page, who: str, path: str = "/") -> dict:
     page.get_by_label("用户名").fill(row["username"])
     page.get_by_label("密码").fill(row["password"])
     page.get_by_role("button", name="登录", exact=True).click()
-    # the handoff to /auth/establish reloads the page once with the HttpOnly cookie
     page.wait_for_url("**" + path, timeout=30_000)
     page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)
+    # the page is signed in before the background fetch of /auth/establish has set the HttpOnly session cookie:
+    # a reload or a cookie check straight after must wait for it
+    from ui.auth import COOKIE
+
+    for _ in range(120):
+        if any(c["name"] == COOKIE for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(250)
     return row
