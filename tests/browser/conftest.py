@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import pytest
@@ -135,44 +136,45 @@ def _page(browser, base, data, **context_args):
             route.abort()
 
     context.route("**/*", guard)
-    context.add_init_script(script=RUN_COUNTER)
+    context.add_init_script(script=WS_WATCH)
     p = context.new_page()
     p.outside, p.local, p.base, p.data, p.csp = outside, local, base, data, []
     p.on("console", lambda m: p.csp.append(m.text) if "Content Security Policy" in m.text else None)
     return p
 
 
-# Streamlit marks the state of the app's script run on stApp (data-test-script-state, for its own tests). Every
-# document counts the runs it has seen finish (a run can start and end between two polls), so that settle() can wait
-# for the run an action starts and know when another one came in.
-RUN_COUNTER = """new MutationObserver(records => { for (const r of records)
-  if (r.oldValue === 'running' && r.target.dataset.testScriptState !== 'running') window.__runsDone = (window.__runsDone || 0) + 1;
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});"""
+# Every page counts the messages its websocket receives from the app server (a script run sends several, and the
+# app is idle once its run has ended and nothing has come for a moment). Streamlit marks the state of the run on
+# stApp (data-test-script-state, for its own tests); a short run can start and end within one render, so the
+# state alone cannot tell that an action's run has happened.
+WS_WATCH = """(() => { const Native = window.WebSocket; if (!Native || Native.watched) return;
+  class Watched extends Native { constructor(...args) { super(...args); this.addEventListener('message', () => {
+    window.__wsIn = (window.__wsIn || 0) + 1; window.__wsAt = performance.now(); }); } }
+  Watched.watched = true; window.WebSocket = Watched; })();"""
 
-IDLE = """([after, quiet]) => {
-  const app = document.querySelector('[data-testid="stApp"]'), done = window.__runsDone || 0;
-  const idle = !!app && app.dataset.testScriptState === 'notRunning' && done > after
-    && !document.querySelector('[data-testid="stStatusWidget"]');
-  if (!idle || window.__idleAt === undefined || window.__idleRuns !== done) {
-    window.__idleAt = idle ? performance.now() : undefined;
-    window.__idleRuns = done;
-    return false;
-  }
-  return performance.now() - window.__idleAt >= quiet;
+IDLE = """([after, quiet, expect]) => {
+  const app = document.querySelector('[data-testid="stApp"]'), since = window.__settleFrom;
+  const answered = (window.__wsIn || 0) > after || since === undefined || Date.now() - since >= expect;
+  return answered && !!app && app.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"]') && performance.now() - (window.__wsAt || 0) >= quiet;
 }"""
 
 
-def runs(page) -> int:
-    """How many script runs of the app this page has seen finish (pass it to settle() before an action)."""
-    return page.evaluate("window.__runsDone || 0")
+def received(page) -> int:
+    """How many messages this page has received from the app server (pass it to settle() before an action)."""
+    return page.evaluate("window.__wsIn || 0")
 
 
-def settle(page, after: int = -1, quiet_ms: int = 500, timeout: int = 120_000) -> None:
-    """Wait until the app is idle: its script run has finished (a run after the `after`-th, when given: the one an
-    action started) and no run has started or finished for quiet_ms, then until the browser has drawn two frames.
-    What a fixed pause after a click or a page load guessed at, without the guess."""
-    page.evaluate("delete window.__idleAt")
-    page.wait_for_function(IDLE, arg=[after, quiet_ms], polling=100, timeout=timeout)
+def settle(page, after: int = -1, quiet_ms: int = 500, expect_ms: int = 10_000, timeout: int = 120_000) -> None:
+    """Wait until the app is idle: its script run has ended and nothing has come from the server for quiet_ms (with
+    `after`, the count of received() before an action: only once something came after it, waited for up to
+    expect_ms), then until the browser has drawn two frames. What a fixed pause after a click or a page load
+    guessed at, without the guess."""
+    page.evaluate("() => { window.__settleFrom = Date.now(); }")  # gone after a page load: nothing is waited for
+    page.wait_for_function(IDLE, arg=[after, quiet_ms, expect_ms], polling=100, timeout=timeout)
+    if after >= 0 and received(page) <= after:
+        warnings.warn(f"settle: nothing came from the server within {expect_ms} ms of the action on {page.url}",
+                      stacklevel=2)
     drawn(page)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import HOSTILE, ROOT, SCREENSHOTS, runs, settle, sign_in
+from tests.browser.conftest import HOSTILE, ROOT, SCREENSHOTS, received, settle, sign_in
 from tests.browser.test_security import hostile_page  # noqa: F401 - the fixture
 
 ARTIFACTS = ROOT / "test-artifacts"  # ignored by git: what a failed click looked like
@@ -28,13 +28,13 @@ POPUP = """() => { const m = Object.values(window).find(v => v instanceof L.Map)
 
 def _pick_county(page, name: str) -> None:
     page.get_by_role("combobox", name="县(市)区").click()
-    before = runs(page)
+    before = received(page)
     page.get_by_role("option", name=name, exact=True).click()
     settle(page, before)
 
 
 def _tab(page, name: str) -> None:
-    before = runs(page)
+    before = received(page)
     page.locator('[data-testid="stButtonGroup"]').get_by_text(name, exact=True).first.click()
     settle(page, before)
 

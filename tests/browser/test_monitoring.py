@@ -7,11 +7,11 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.browser.conftest import SCREENSHOTS, accounts_of, runs, settle, sign_in, sign_in_screen, sign_out
+from tests.browser.conftest import SCREENSHOTS, accounts_of, received, settle, sign_in, sign_in_screen, sign_out
 
 
 def _tab(page, name: str) -> None:
-    before = runs(page)
+    before = received(page)
     page.locator('[data-testid="stButtonGroup"]').get_by_text(name, exact=True).first.click()
     settle(page, before)
 

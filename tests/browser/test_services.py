@@ -8,14 +8,14 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.browser.conftest import accounts_of, runs, settle, sign_in
+from tests.browser.conftest import accounts_of, received, settle, sign_in
 from tests.browser.test_pages import CJK_CHECK, _tall_screenshot
 
 SECTIONS = ["村情设施", "驻村帮扶", "社会救助", "稳定就业", "社会帮扶"]
 
 
 def _tab(page, name: str) -> None:
-    before = runs(page)
+    before = received(page)
     page.locator('[data-testid="stButtonGroup"]').get_by_text(name, exact=True).first.click()
     settle(page, before)
 
