@@ -113,7 +113,8 @@ def cpu_s(pid: int) -> float:
 @contextmanager
 def app_server(env: dict[str, str], log: Path):
     """`streamlit run server.py` on a free port, as `make run` starts it (headless, no file watcher, since other
-    people edit this working tree); yields (port, pid) once /_stcore/health answers."""
+    people edit this working tree); yields (port, pid) once /_stcore/health answers and the warm-up has ended (its
+    log line), as on a server that has been running: the cold start is measured on its own."""
     port = free_port()
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
@@ -135,6 +136,10 @@ def app_server(env: dict[str, str], log: Path):
                 pass
             if time.time() > deadline:
                 raise SystemExit(f"bench: the app server did not answer within 120 s; see {log}")
+            time.sleep(0.2)
+        while not re.search(r"warm-up (done|skipped)", log.read_text(errors="replace")):
+            if proc.poll() is not None or time.time() > deadline:  # a running server has its warm-up behind it
+                raise SystemExit(f"bench: the app server's warm-up did not end within 120 s; see {log}")
             time.sleep(0.2)
         yield port, proc.pid
     finally:
