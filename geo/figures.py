@@ -7,13 +7,14 @@ world topojson from a CDN), and area names are written on the map in the browser
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
 from html import escape
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale, sample_colorscale
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
@@ -36,11 +37,18 @@ def _rings(geom: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
     return xy[:, 0].astype(np.float32), _merc(xy[:, 1]).astype(np.float32)
 
 
+@lru_cache(maxsize=4096)  # shapes are reference data: the same geometry comes back for every map of it
 def _label_point(geom: BaseGeometry):
     """Where a name sits: the point of the largest part farthest from its edges (not the centroid, which can
     fall outside a bent shape or onto a neighbour's name)."""
     part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
     return polylabel(part, tolerance=0.005)
+
+
+@cache
+def _scale(name: str) -> tuple[tuple[float, str], ...]:
+    """A named colour scale as plotly.js draws it (its own names lack YlGn and OrRd): (position, colour) pairs."""
+    return tuple((float(p), c) for p, c in get_colorscale(name))
 
 
 def _colours(values: pd.Series, better: str) -> tuple[list[str], float, float]:
@@ -79,12 +87,15 @@ def _area_traces(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, uni
                  highlight: str | None, names: bool, name_size: int) -> list[dict]:
     """The traces of choropleth(), as dicts: go.Figure validates them all in one go (go.Scatter and add_trace per
     area cost twice as much, a map ~0.1 s)."""
-    df = gdf[["code", "name", "geometry"]].merge(values.drop(columns="name", errors="ignore"), on="code", how="left")
+    # merged without the geometry column (taking it along costs more than the rest); left rows keep their order
+    df = gdf[["code", "name"]].merge(values.drop(columns="name", errors="ignore"), on="code", how="left",
+                                     validate="one_to_one")
+    geoms = gdf.geometry.to_numpy()
     fills, lo, hi = _colours(df["value"], better)
     ranked = better != "neutral"
     traces = []
-    for row, fill in zip(df.itertuples(), fills):
-        xs, ys = _rings(row.geometry)
+    for row, fill, geom in zip(df.itertuples(), fills, geoms):
+        xs, ys = _rings(geom)
         mine = row.code == highlight
         hover = f"<b>{escape(str(row.name))}</b><br>{escape(label)}:{escape(_text(row))}"
         if ranked:
@@ -94,7 +105,7 @@ def _area_traces(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, uni
             text=hover, line=dict(color=HIGHLIGHT if mine else EDGE, width=4 if mine else 1), name=str(row.code),
             showlegend=False))
     if names:
-        points = [_label_point(g) for g in df.geometry]
+        points = [_label_point(g) for g in geoms]
         traces.append(dict(
             type="scatter", x=[round(p.x, 4) for p in points], y=_merc(np.array([p.y for p in points])).round(4), mode="text",
             hoverinfo="skip", showlegend=False,
@@ -102,7 +113,8 @@ def _area_traces(gdf: gpd.GeoDataFrame, values: pd.DataFrame, *, label: str, uni
             textfont=dict(size=name_size, family=FONT, color=["#ffffff" if _dark(f) else "#1a1a1a" for f in fills])))
     traces.append(dict(  # the colour bar: an invisible marker carrying the scale
         type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
-        marker=dict(colorscale=SCALES[better], cmin=lo, cmax=hi if hi > lo else lo + 1, color=[lo], showscale=True,
+        marker=dict(colorscale=[list(p) for p in _scale(SCALES[better])], cmin=lo, cmax=hi if hi > lo else lo + 1,
+                    color=[lo], showscale=True,
                     colorbar=dict(orientation="h", x=0.5, xanchor="center", y=-0.02, yanchor="top", len=0.75,
                                   thickness=14, tickformat=_tick_format(unit), tickfont=dict(size=14),
                                   title=dict(text=escape(label), side="top", font=dict(size=16))))))
@@ -119,9 +131,10 @@ def _rank(row) -> str:
 
 
 def _figure(traces: list[dict], height: int) -> go.Figure:
-    """The figure of a map: traces and layout validated once (update_layout afterwards costs as much again)."""
+    """The figure of a map, from traces and layout as plain values (arrays, expanded colour scales): not validated
+    property by property, which took 90% of a map's build (tests/geo check that validation changes nothing)."""
     axis = dict(visible=False, showgrid=False, zeroline=False)
-    return go.Figure(data=traces, layout=dict(
+    return go.Figure(_validate=False, data=traces, layout=dict(
         xaxis=axis, yaxis=dict(axis, scaleanchor="x", scaleratio=1), height=height, margin=dict(l=0, r=0, t=0, b=70),
         plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", dragmode="pan", hovermode="closest",
         font=dict(family=FONT), hoverlabel=dict(font=dict(size=15, family=FONT))))
@@ -132,11 +145,13 @@ def drill(towns: gpd.GeoDataFrame, town_values: pd.DataFrame, villages: gpd.GeoD
     """Township polygons coloured by value, named, with village points on top (synthetic geometry)."""
     traces = _area_traces(towns, town_values, label=label, unit=unit, better=better, highlight=None, names=True,
                           name_size=12)
-    v = villages.merge(village_values.drop(columns="name", errors="ignore"), on="code", how="left")
+    v = villages[["code", "name"]].merge(village_values.drop(columns="name", errors="ignore"), on="code", how="left",
+                                         validate="one_to_one")
     texts = [f"<b>{escape(str(n))}</b><br>{escape(label)}:{escape(t if isinstance(t, str) else '—')}"
              for n, t in zip(v["name"], v["text"] if "text" in v else [None] * len(v))]
     traces.append(dict(
-        type="scatter", x=v.geometry.x.round(4), y=_merc(v.geometry.y.to_numpy()).round(4), mode="markers",
+        type="scatter", x=villages.geometry.x.round(4).to_numpy(), y=_merc(villages.geometry.y.to_numpy()).round(4),
+        mode="markers",
         hoverinfo="text", text=texts, marker=dict(size=7, color="#1f4e79", opacity=0.8), name="村", showlegend=False))
     return _figure(traces, height)
 

@@ -121,3 +121,23 @@ def test_names_from_the_data_are_escaped(counties):
     assert not any("<a" in x for x in texts) and any("&lt;a href" in x for x in texts)
     assert all("&lt;b&gt;x&lt;/b&gt;" in x for x in texts[:10])
     assert fig.data[-1].marker.colorbar.title.text == "&lt;b&gt;x&lt;/b&gt;"
+
+
+def test_figures_built_without_validation_are_what_plotly_would_validate(counties, regions):
+    import plotly.graph_objects as go
+
+    def same_once_validated(fig):
+        validated = go.Figure(fig.to_dict())  # raises on any property plotly does not know
+        assert json.loads(validated.to_json()) == json.loads(fig.to_json())
+
+    values = [float("nan")] + [i / 10 for i in range(9)]
+    for better, unit in (("high", "%"), ("low", "户"), ("neutral", "户")):
+        same_once_validated(choropleth(counties, _values(counties["code"], values, [str(i) for i in range(10)]),
+                                       label="<b>率</b>", unit=unit, better=better, highlight="231283"))
+    code = "231283"
+    towns = townships(counties.set_index("code").geometry[code],
+                      regions[(regions["level"] == "township") & (regions["parent_code"] == code)])
+    vils = villages(towns, regions[(regions["level"] == "village") & regions["code"].str.startswith(code)])
+    vv = pd.DataFrame({"code": vils["code"], "value": 1.0, "text": "1"})
+    same_once_validated(drill(towns, _values(towns["code"], [0.5] * len(towns)), vils, vv, label="x", unit="%",
+                              better="high"))
