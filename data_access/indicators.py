@@ -312,17 +312,20 @@ SMALL = 3  # the small-cell rule: village counts of people under 3 are shown as 
 
 
 def table(code: str, *, as_of: date, level: str = "county", county: str | None = None,
-          worst_first: bool = False, small_cells: bool = False) -> pd.DataFrame:
+          worst_first: bool = False, small_cells: bool = False, city_values: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every area of the level with its value: code, name, value, text, rank, rank_text, numerator, denominator.
 
     Areas without rows appear too (counts 0, rates —). Ranked indicators come best first (or worst first, to
     find who lags), neutral ones largest first; areas without a value always come last. With small_cells (a
     viewer who may not read that county's rows), a village count of people of 1 or 2 shows as <3 and a rate
     over fewer than 3 people as —, without a value or rank: such a cell would point at a household.
+    city_values, when given, is values() of this level for the whole city: a county's rows are read from it
+    instead of computed (each area's figure does not depend on the county asked for; ranks are the county's).
     """
     ind = INDICATORS[code]
     names = areas.regions(level, county)[["code", "name"]]
-    df = names.merge(values(code, as_of=as_of, level=level, county=county), on="code", how="left")
+    own = values(code, as_of=as_of, level=level, county=county) if city_values is None else city_values
+    df = names.merge(own, on="code", how="left")
     if ind.unit != "%":
         df["value"] = df["value"].fillna(0.0)
         df["numerator"] = df["numerator"].fillna(0.0)

@@ -35,8 +35,16 @@ def report_dates(latest: date) -> list[date]:
 def indicator_table(code: str, as_of: date, level: str = "county", county: str | None = None,
                     worst_first: bool = False, small_cells: bool = False) -> pd.DataFrame:
     """Indicator values of every area with names and rank (small village cells hidden when asked)."""
+    city = city_values(code, as_of, level) if county is not None and level in ("township", "village") else None
     return indicators.table(code, as_of=as_of, level=level, county=county, worst_first=worst_first,
-                            small_cells=small_cells)
+                            small_cells=small_cells, city_values=city)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def city_values(code: str, as_of: date, level: str) -> pd.DataFrame:
+    """An indicator's values for every township or village of the city, which each county's drill-down reads its
+    own rows from: computed once for all counties, it costs what three counties one by one did."""
+    return indicators.values(code, as_of=as_of, level=level)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

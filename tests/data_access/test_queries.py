@@ -473,6 +473,22 @@ def test_table_city_level(backend):
     assert list(zip(df["code"], df["value"])) == [(fx.CITY, 7)]  # 4 + 3 households
 
 
+def test_table_read_from_city_values_is_the_countys_own(backend):
+    """The drill-downs read each county's rows from one city-wide computation: same rows, values and ranks."""
+    for code, ind in indicators.INDICATORS.items():
+        for level in ("township", "village"):
+            if level not in ind.levels:
+                continue
+            city = indicators.values(code, as_of=D, level=level)
+            for county in (BL, WK):
+                for small, worst in ((False, False), (True, True)):
+                    own = indicators.table(code, as_of=D, level=level, county=county, small_cells=small,
+                                           worst_first=worst)
+                    shared = indicators.table(code, as_of=D, level=level, county=county, small_cells=small,
+                                              worst_first=worst, city_values=city)
+                    pd.testing.assert_frame_equal(shared, own, obj=f"{code} {level} {county}")
+
+
 # ---------------------------------------------------------------- overview
 
 
