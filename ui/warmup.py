@@ -83,8 +83,7 @@ def warm() -> bool:
     for county in [None, *counties]:
         cache.county_map(code, as_of, county)
     for county in counties if "township" in INDICATORS[code].levels else []:
-        cache.indicator_table(code, as_of, "township", county, worst_first)
-        cache.indicator_table(code, as_of, "village", county, worst_first, False)
+        # as a county account sees its own county; the drill-down's township and village tables come with it
         cache.drill_map(code, as_of, county, worst_first, False)
     for county in counties:  # last: a broken rules file raises here, and the pages then say why
         cache.assessment("county_summary", as_of=as_of, county=county)
