@@ -132,7 +132,7 @@ def rows_or_note(scope: Scope, p: Picked, fetch: Callable[[], pd.DataFrame],
     if not scope.row_level:
         st.caption(f"{what}明细仅对领导小组办公室和县(市)区账号开放;本账号只能查看汇总。")
         return None
-    if not scope.sees_rows_of(p.county) and p.county is not None:
+    if not scope.sees_rows_of(p.county):  # 全市 too: a county account's list would be its own county's, not the city's
         st.caption(f"县(市)区账号只能查看本县(市)区的{what}明细;请在上方选择本县(市)区。")
         return None
     try:

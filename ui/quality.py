@@ -72,7 +72,7 @@ def _freshness(county: str | None) -> None:
         "最新记录日期": shown["latest"].map(_text_date), "记录数": shown["rows"],
         "最近导入": shown["last_import"].map(_text_date),
         "超期": ["超期" if s else "" for s in shown["stale"]],
-        "期限(天)": [("—" if pd.isna(t) else int(t)) for t in shown["threshold_days"]],
+        "期限(天)": [("—" if pd.isna(t) else str(int(t))) for t in shown["threshold_days"]],  # one type: Arrow
     })
     styled = out.style.apply(lambda row: [STALE_STYLE if row["超期"] else ""] * len(row), axis=1)
     st.dataframe(styled, hide_index=True, key="quality_freshness", height=min(38 + 35 * len(out), 560))

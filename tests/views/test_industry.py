@@ -105,6 +105,11 @@ def test_county_account_reads_only_its_own_project_rows(signed_in, demo_accounts
     other = next(c for c in COUNTIES if c != row["county_code"])
     ok(at.selectbox(key="projects_county").set_value(other).run())
     assert "只能查看本县(市)区的项目和资产明细" in text_of(at)
+    # 全市 as well: the list would hold only its own county's rows, exported under the name 全市
+    ok(at.selectbox(key="projects_county").select_index(0).run())
+    assert at.selectbox(key="projects_county").value is None
+    assert "只能查看本县(市)区的项目和资产明细" in text_of(at)
+    assert "prj_troubled_export" not in {b.key for b in at.download_button}
 
 
 def test_village_and_project_files_from_lists(signed_in):
