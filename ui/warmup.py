@@ -36,14 +36,16 @@ def _run() -> None:
             warmed = warm()
         except Exception as e:  # noqa: BLE001 - a warm-up failure is only a slower first page; the page will say why
             LOG.info("warm-up skipped: %s", str(e).splitlines()[0][:200] if str(e) else type(e).__name__)
-            warmed = False
-        if warmed and first:
-            # what exists now (modules, warmed caches) lives as long as the process: later collections skip it
-            gc.freeze()
-            LOG.info("warm-up done in %.1f s", time.perf_counter() - t0)
-            first = False
-        elif warmed:
-            LOG.debug("caches refreshed in %.1f s", time.perf_counter() - t0)
+        else:
+            if not warmed:
+                LOG.info("warm-up skipped: no data yet (the first page seeds the demo data)")
+            elif first:
+                # what exists now (modules, warmed caches) lives as long as the process: later collections skip it
+                gc.freeze()
+                LOG.info("warm-up done in %.1f s", time.perf_counter() - t0)
+                first = False
+            else:
+                LOG.debug("caches refreshed in %.1f s", time.perf_counter() - t0)
         # the cached entries expire after cache.TTL: computing them again here spares the next user the wait
         time.sleep(cache.TTL + 1)
 

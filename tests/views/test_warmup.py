@@ -71,10 +71,10 @@ def test_the_warm_up_runs_again_when_the_cached_entries_expire(monkeypatch):
     assert events == ["warm", "freeze", wait, "warm", wait, "warm", wait]  # frozen once, after the first warm-up
 
 
-def test_a_failed_warm_up_is_tried_again(monkeypatch, caplog):
+def test_a_failed_or_empty_warm_up_is_tried_again(monkeypatch, caplog):
     from streamlit.runtime import Runtime
 
-    outcomes = iter([RuntimeError("数据库暂时无法连接"), True])
+    outcomes = iter([RuntimeError("数据库暂时无法连接"), False, True])
     events: list[str] = []
 
     def warm():
@@ -96,4 +96,5 @@ def test_a_failed_warm_up_is_tried_again(monkeypatch, caplog):
     with pytest.raises(KeyboardInterrupt):
         warmup._run()
     assert events == ["warm", "freeze"]
-    assert "warm-up skipped: 数据库暂时无法连接" in caplog.text and "warm-up done" in caplog.text
+    assert "warm-up skipped: 数据库暂时无法连接" in caplog.text and "warm-up skipped: no data yet" in caplog.text
+    assert caplog.text.count("warm-up done") == 1
