@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import ColumnElement, func, inspect, literal, select, true
+from sqlalchemy import ColumnElement, and_, func, inspect, literal, select, true
 
 from data_access.codes import is_code
 from data_access.db import engine
@@ -41,7 +41,17 @@ def in_county(village_code: ColumnElement, county: str | None):
         return true()
     if not is_code(county):
         raise ValueError(f"county must be a 6-digit code, got {county!r}")
-    return village_code.like(county + "%")
+    return starts_with(village_code, county)
+
+
+def starts_with(code: ColumnElement, prefix: str):
+    """Codes beginning with a digit prefix, as a range: a b-tree index serves it under any collation, where LIKE
+    'prefix%' is served only under the C collation on PostgreSQL (zh_CN is the rule on a government server) and
+    not at all on SQLite."""
+    upper = str(int(prefix) + 1).zfill(len(prefix))
+    if len(upper) > len(prefix):  # all nines: nothing sorts above
+        return code >= prefix
+    return and_(code >= prefix, code < upper)
 
 
 def in_area(village_code: ColumnElement, county: str | None = None, township: str | None = None):
@@ -50,7 +60,7 @@ def in_area(village_code: ColumnElement, county: str | None = None, township: st
         return in_county(village_code, county)
     if not is_code(township, 9) or (county is not None and not township.startswith(county)):
         raise ValueError(f"township must be a 9-digit code within the county, got {township!r}")
-    return village_code.like(township + "%")
+    return starts_with(village_code, township)
 
 
 def regions(level: str, county: str | None = None) -> pd.DataFrame:

@@ -49,6 +49,23 @@ def test_shared_table_names_give_industry_and_app_their_own_schemas():
     assert fx.placement("test") == {"monitoring": None, "industry": "test_industry", "app": "test_app"}
 
 
+def test_code_prefixes_are_ranges_that_pick_the_same_codes_as_like(backend):
+    from sqlalchemy import String, literal, union_all
+
+    codes = ["231201999999", "231202", "231202000001", "2312029", "231202999999", "231203000000", "23120",
+             "999999000001", "99999"]
+    table = union_all(*[select(literal(c, String(12)).label("code")) for c in codes]).subquery()
+
+    def picked(prefix):
+        with db.engine("monitoring").connect() as conn:
+            return sorted(conn.execute(select(table.c.code).where(areas.starts_with(table.c.code, prefix))).scalars())
+
+    assert picked("231202") == ["231202", "231202000001", "2312029", "231202999999"]
+    assert picked("231202000") == ["231202000001"]
+    assert picked("999999") == ["999999000001"]  # all nines: no upper bound
+    assert str(areas.in_area(table.c.code, county="231202")).count("LIKE") == 0
+
+
 def test_each_database_keeps_its_own_dataset_info(backend):
     # monitoring's dataset_info holds source, data_date and province; industry's (same name, other schema or
     # file) is empty
