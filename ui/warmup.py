@@ -33,15 +33,13 @@ def _run() -> None:
     while True:
         t0 = time.perf_counter()
         try:
-            warmed = warm()
+            warmed = warm(freeze=first)
         except Exception as e:  # noqa: BLE001 - a warm-up failure is only a slower first page; the page will say why
             LOG.info("warm-up skipped: %s", str(e).splitlines()[0][:200] if str(e) else type(e).__name__)
         else:
             if not warmed:
                 LOG.info("warm-up skipped: no data yet (the first page seeds the demo data)")
             elif first:
-                # what exists now (modules, warmed caches) lives as long as the process: later collections skip it
-                gc.freeze()
                 LOG.info("warm-up done in %.1f s", time.perf_counter() - t0)
                 first = False
             else:
@@ -50,10 +48,11 @@ def _run() -> None:
         time.sleep(cache.TTL + 1)
 
 
-def warm() -> bool:
+def warm(freeze: bool = False) -> bool:
     """What everyone opens first at the data date, for the city and as each county sees it: the overview (cards,
     alerts, rank, county map) and the map page's default view (its indicator's table, county map and each county's
-    township and village drill-down); plus the libraries the charts import. False when there is no data yet."""
+    township and village drill-down); plus the libraries the charts import. False when there is no data yet.
+    With freeze, what exists once the libraries are imported is moved out of the collector's sight."""
     import logging
 
     from data_access import bootstrap
@@ -64,8 +63,15 @@ def warm() -> bool:
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
     import plotly.express  # noqa: F401 - imported by the chart builders; ~1 s on a cold process
 
+    from assessment import board  # noqa: F401 - the rank on the overview
     from data_access.indicators import INDICATORS
+    from geo import figures, service  # noqa: F401 - the maps
     from ui import cache, components
+
+    if freeze:
+        # the modules live as long as the process: later collections skip them. Not the cached entries filled next:
+        # they expire, and the figures among them hold reference cycles only a collection can free
+        gc.freeze()
 
     as_of = components.data_date()
     cache.report_dates(as_of)

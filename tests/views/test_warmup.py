@@ -48,6 +48,18 @@ def test_first_pages_come_from_the_warmed_caches(signed_in, counted, who):
         cache.clear()
 
 
+def test_the_first_round_freezes_the_libraries_before_it_fills_the_caches(demo_data, counted, monkeypatch):
+    built_when_frozen = []
+    monkeypatch.setattr(warmup.gc, "freeze", lambda: built_when_frozen.append(dict(counted)))
+    cache.clear()
+    try:
+        assert warmup.warm(freeze=True) is True
+    finally:
+        cache.clear()
+    # cached entries expire: frozen, the figures' reference cycles would never be freed
+    assert built_when_frozen == [{}] and counted.get("drill")
+
+
 def test_the_warm_up_runs_again_when_the_cached_entries_expire(monkeypatch):
     from streamlit.runtime import Runtime
 
@@ -62,13 +74,12 @@ def test_the_warm_up_runs_again_when_the_cached_entries_expire(monkeypatch):
             raise Stop
 
     monkeypatch.setattr(Runtime, "exists", staticmethod(lambda: True))
-    monkeypatch.setattr(warmup, "warm", lambda: events.append("warm") or True)
-    monkeypatch.setattr(warmup.gc, "freeze", lambda: events.append("freeze"))
+    monkeypatch.setattr(warmup, "warm", lambda freeze: events.append(f"warm {freeze}") or True)
     monkeypatch.setattr(warmup.time, "sleep", sleep)
     with pytest.raises(Stop):
         warmup._run()
     wait = f"sleep {cache.TTL + 1}"
-    assert events == ["warm", "freeze", wait, "warm", wait, "warm", wait]  # frozen once, after the first warm-up
+    assert events == ["warm True", wait, "warm False", wait, "warm False", wait]  # frozen in the first round only
 
 
 def test_a_failed_or_empty_warm_up_is_tried_again(monkeypatch, caplog):
@@ -77,24 +88,23 @@ def test_a_failed_or_empty_warm_up_is_tried_again(monkeypatch, caplog):
     outcomes = iter([RuntimeError("数据库暂时无法连接"), False, True])
     events: list[str] = []
 
-    def warm():
+    def warm(freeze):
         outcome = next(outcomes)
         if isinstance(outcome, Exception):
             raise outcome
-        events.append(f"warm {outcome}")
+        events.append(f"warm {outcome} freeze {freeze}")
         return outcome
 
     def sleep(seconds):
-        if "freeze" in events:
+        if "warm True freeze True" in events:
             raise KeyboardInterrupt  # out of the endless loop, after the round that warmed
 
     monkeypatch.setattr(Runtime, "exists", staticmethod(lambda: True))
     monkeypatch.setattr(warmup, "warm", warm)
-    monkeypatch.setattr(warmup.gc, "freeze", lambda: events.append("freeze"))
     monkeypatch.setattr(warmup.time, "sleep", sleep)
     caplog.set_level("INFO", logger="dashboard")
     with pytest.raises(KeyboardInterrupt):
         warmup._run()
-    assert events == ["warm False", "warm True", "freeze"]
+    assert events == ["warm False freeze True", "warm True freeze True"]  # freezes until a round has warmed
     assert "warm-up skipped: 数据库暂时无法连接" in caplog.text and "warm-up skipped: no data yet" in caplog.text
     assert caplog.text.count("warm-up done") == 1
