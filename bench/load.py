@@ -110,6 +110,16 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _healthy(port: int) -> bool:
+    """True when /_stcore/health on the port answers 200."""
+    try:
+        with socket.create_connection((HOST, port), timeout=1) as s:
+            s.sendall(f"GET /_stcore/health HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n".encode())
+            return b" 200 " in s.recv(100)
+    except OSError:
+        return False
+
+
 @contextmanager
 def app_server(env: dict[str, str], log: Path):
     """`streamlit run server.py` on a free port, as `make run` starts it (headless, no file watcher, since other
@@ -123,17 +133,9 @@ def app_server(env: dict[str, str], log: Path):
                                 stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 120
-        while True:
+        while not _healthy(port):
             if proc.poll() is not None:
                 raise SystemExit(f"bench: the app server exited ({proc.returncode}); see {log}")
-            try:
-                with socket.create_connection((HOST, port), timeout=1) as s:
-                    s.sendall(f"GET /_stcore/health HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n"
-                              .encode())
-                    if b" 200 " in s.recv(100):
-                        break
-            except OSError:
-                pass
             if time.time() > deadline:
                 raise SystemExit(f"bench: the app server did not answer within 120 s; see {log}")
             time.sleep(0.2)
@@ -191,15 +193,6 @@ def haproxy(apps: list[int], folder: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=1) as s:
-            s.sendall(f"GET /_stcore/health HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n".encode())
-            return b" 200 " in s.recv(100)
-    except OSError:
-        return False
 
 
 @contextmanager
