@@ -70,6 +70,13 @@ def _values(codes, values, ranks=None):
                          "rank_text": ranks or ["—"] * len(codes)})
 
 
+def _county_shapes(counties, regions, code):
+    """Synthetic township polygons and village points of one county."""
+    towns = townships(counties.set_index("code").geometry[code],
+                      regions[(regions["level"] == "township") & (regions["parent_code"] == code)])
+    return towns, villages(towns, regions[(regions["level"] == "village") & regions["code"].str.startswith(code)])
+
+
 def test_figures_load_nothing_from_outside(counties, regions):
     fig = choropleth(counties, _values(counties["code"], [i / 10 for i in range(10)]), label="识别认定及时率", unit="%",
                      better="high")
@@ -81,10 +88,7 @@ def test_figures_load_nothing_from_outside(counties, regions):
     assert set(names.text) == set(counties["name"])  # every county named on the map
     bar = fig.data[-1].marker.colorbar
     assert bar.tickformat == ".0%" and bar.orientation == "h" and bar.title.font.size >= 16
-    code = "231202"
-    towns = townships(counties.set_index("code").geometry[code],
-                      regions[(regions["level"] == "township") & (regions["parent_code"] == code)])
-    vils = villages(towns, regions[(regions["level"] == "village") & regions["code"].str.startswith(code)])
+    towns, vils = _county_shapes(counties, regions, "231202")
     tv = _values(towns["code"], [1.0] * len(towns))
     vv = pd.DataFrame({"code": vils["code"], "value": 1.0, "text": "1"})
     fig = drill(towns, tv, vils, vv, label="x", unit="户", better="low")
@@ -134,10 +138,7 @@ def test_figures_built_without_validation_are_what_plotly_would_validate(countie
     for better, unit in (("high", "%"), ("low", "户"), ("neutral", "户")):
         same_once_validated(choropleth(counties, _values(counties["code"], values, [str(i) for i in range(10)]),
                                        label="<b>率</b>", unit=unit, better=better, highlight="231283"))
-    code = "231283"
-    towns = townships(counties.set_index("code").geometry[code],
-                      regions[(regions["level"] == "township") & (regions["parent_code"] == code)])
-    vils = villages(towns, regions[(regions["level"] == "village") & regions["code"].str.startswith(code)])
+    towns, vils = _county_shapes(counties, regions, "231283")
     vv = pd.DataFrame({"code": vils["code"], "value": 1.0, "text": "1"})
     same_once_validated(drill(towns, _values(towns["code"], [0.5] * len(towns)), vils, vv, label="x", unit="%",
                               better="high"))
